@@ -1,0 +1,40 @@
+# make run   : create .venv, migrate SQLite, seed the plan, units and demo accounts, serve
+# make test  : the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages migrate seed run test lint serve bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+
+seed: migrate
+	DJANGO_DEBUG=1 $(MANAGE) loaddata fixtures/units.json fixtures/plans.json
+	DJANGO_DEBUG=1 $(MANAGE) setup_demo
+
+run: seed
+	@echo ""
+	@echo "  Mở / open: http://$(HOST):$(PORT)/"
+	@echo ""
+	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

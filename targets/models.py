@@ -1,0 +1,647 @@
+"""Plans, pillars, targets, the tree of units, and the progress entries units report.
+
+The names here are the contract described in DESIGN.md. Integrity the database can hold
+lives in ``Meta.constraints``; rules that need the target live in ``clean()``.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from targets import periods
+
+
+class LocalizedNameMixin:
+    """``display_name``: ``name_en`` in English when there is one, else ``name``."""
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "").startswith("en") and getattr(self, "name_en", ""):
+            return self.name_en
+        return self.name
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Plan(LocalizedNameMixin, models.Model):
+    code = models.SlugField(_("mã kế hoạch"), max_length=50, unique=True)
+    name = models.CharField(_("tên kế hoạch"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"))
+    issued_by = models.CharField(_("cơ quan ban hành"), max_length=200)
+    reference = models.CharField(
+        _("số hiệu văn bản"),
+        max_length=100,
+        help_text=_("Số, ký hiệu và ngày của văn bản ban hành, ví dụ 74/KH-UBND."),
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="targets_plan_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.reference})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PillarManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Pillar(LocalizedNameMixin, models.Model):
+    class Code(models.TextChoices):
+        GOVERNMENT = "government", _("Chính phủ số")
+        ECONOMY = "economy", _("Kinh tế số")
+        SOCIETY = "society", _("Xã hội số")
+
+    code = models.CharField(_("mã trụ cột"), max_length=20, choices=Code, unique=True)
+    name = models.CharField(_("tên trụ cột"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = PillarManager()
+
+    class Meta:
+        verbose_name = _("trụ cột")
+        verbose_name_plural = _("trụ cột")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.display_name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Units that exist on ``day`` (``valid_from <= day <= valid_to``)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def within(self, unit):
+        """``unit`` itself and every unit below it (the tree is at most three deep)."""
+        return self.filter(Q(pk=unit.pk) | Q(parent=unit.pk) | Q(parent__parent=unit.pk))
+
+    def at_reporting_level(self, reporting_units: str):
+        """Units that report a target whose ``reporting_units`` is the given value."""
+        return self.filter(AdministrativeUnit.reporting_level_q(reporting_units))
+
+
+class AdministrativeUnitManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class AdministrativeUnit(LocalizedNameMixin, models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("Cấp thành phố")
+        DISTRICT = "district", _("Cấp huyện")
+        COMMUNE = "commune", _("Cấp xã")
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Thành phố")
+        AGENCY = "agency", _("Sở, ban, ngành")
+        QUAN = "quan", _("Quận")
+        HUYEN = "huyen", _("Huyện")
+        PHUONG = "phuong", _("Phường")
+        XA = "xa", _("Xã")
+        THI_TRAN = "thi_tran", _("Thị trấn")
+
+    code = models.CharField(
+        _("mã đơn vị"),
+        max_length=20,
+        unique=True,
+        help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê; sở, ngành dùng mã viết tắt."),
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level)
+    kind = models.CharField(_("loại đơn vị"), max_length=10, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdministrativeUnitManager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="targets_administrativeunit_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="city", kind__in=["city", "agency"])
+                | Q(level="district", kind__in=["quan", "huyen"])
+                | Q(level="commune", kind__in=["phuong", "xa", "thi_tran"]),
+                name="targets_administrativeunit_kind_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.get_kind_display()} {self.display_name}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    @staticmethod
+    def reporting_level_q(reporting_units: str, prefix: str = "") -> Q:
+        """The Q that selects the units reporting at ``reporting_units``."""
+        kinds = {
+            Target.ReportingUnits.CITY: {"level": "city", "kind": "city"},
+            Target.ReportingUnits.AGENCIES: {"kind": "agency"},
+            Target.ReportingUnits.DISTRICTS: {"level": "district"},
+            Target.ReportingUnits.COMMUNES: {"level": "commune"},
+        }[reporting_units]
+        return Q(**{f"{prefix}{key}": value for key, value in kinds.items()})
+
+    @property
+    def district(self):
+        """The district this unit belongs to (itself for a district), else None."""
+        if self.level == self.Level.DISTRICT:
+            return self
+        if self.level == self.Level.COMMUNE:
+            return self.parent
+        return None
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class TargetQuerySet(models.QuerySet):
+    def with_relations(self):
+        return self.select_related("plan", "pillar", "responsible_unit")
+
+
+class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
+    def get_by_natural_key(self, plan_code, code):
+        return self.get(plan__code=plan_code, code=code)
+
+
+class Target(LocalizedNameMixin, models.Model):
+    class Measure(models.TextChoices):
+        RATIO = "ratio", _("Tỷ lệ (tử số / mẫu số)")
+        PERCENT = "percent", _("Phần trăm (nhập trực tiếp)")
+        COUNT = "count", _("Số lượng")
+        GROWTH = "growth", _("Tăng trưởng (%)")
+        RANK = "rank", _("Thứ hạng (càng nhỏ càng tốt)")
+        MILESTONE = "milestone", _("Mốc hoàn thành (đạt / chưa đạt)")
+
+    class Comparator(models.TextChoices):
+        GTE = "gte", _("≥ (tối thiểu)")
+        GT = "gt", _("> (trên)")
+        LTE = "lte", _("≤ (tối đa)")
+        LT = "lt", _("< (dưới)")
+        EQ = "eq", _("= (bằng)")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Hằng tháng")
+        QUARTERLY = "quarterly", _("Hằng quý")
+        SEMIANNUAL = "semiannual", _("6 tháng")
+        ANNUAL = "annual", _("Hằng năm")
+
+    class ReportingUnits(models.TextChoices):
+        CITY = "city", _("Thành phố (một số liệu chung)")
+        AGENCIES = "agencies", _("Từng sở, ban, ngành")
+        DISTRICTS = "districts", _("Từng quận, huyện")
+        COMMUNES = "communes", _("Từng xã, phường, thị trấn")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="targets"
+    )
+    pillar = models.ForeignKey(
+        Pillar, verbose_name=_("trụ cột"), on_delete=models.PROTECT, related_name="targets"
+    )
+    code = models.CharField(_("mã chỉ tiêu"), max_length=20)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=300, blank=True)
+    source_text = models.TextField(
+        _("nguyên văn kế hoạch"), help_text=_("Câu chữ của văn bản kế hoạch, chép nguyên văn.")
+    )
+    measure = models.CharField(_("loại số liệu"), max_length=10, choices=Measure)
+    comparator = models.CharField(
+        _("so sánh"), max_length=3, choices=Comparator, default=Comparator.GTE
+    )
+    target_value = models.DecimalField(_("giá trị mục tiêu"), max_digits=18, decimal_places=4)
+    baseline_value = models.DecimalField(
+        _("giá trị cơ sở"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("ngày của giá trị cơ sở"), null=True, blank=True)
+    deadline = models.DateField(_("hạn hoàn thành"))
+    frequency = models.CharField(_("kỳ báo cáo"), max_length=10, choices=Frequency)
+    reporting_units = models.CharField(_("cấp báo cáo"), max_length=10, choices=ReportingUnits)
+    numerator_label = models.CharField(_("tên tử số"), max_length=200, blank=True)
+    denominator_label = models.CharField(_("tên mẫu số"), max_length=200, blank=True)
+    responsible_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("cơ quan chủ trì"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_targets",
+        limit_choices_to={"kind": "agency"},
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = TargetManager()
+    history = HistoricalRecords(verbose_name=_("lịch sử chỉ tiêu"))
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "pillar__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="targets_target_unique_code"),
+            models.CheckConstraint(
+                condition=~Q(measure="ratio") | Q(target_value__gte=0, target_value__lte=100),
+                name="targets_target_ratio_within_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.display_name} ({self.plan.year})"
+
+    def natural_key(self):
+        return (*self.plan.natural_key(), self.code)
+
+    natural_key.dependencies = ["targets.plan", "targets.pillar", "targets.administrativeunit"]
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.comparator in (self.Comparator.LTE, self.Comparator.LT)
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.measure in (self.Measure.RATIO, self.Measure.PERCENT, self.Measure.GROWTH)
+
+    @property
+    def rolls_up(self) -> bool:
+        """Ratio and count targets reported by many units roll up; the rest do not."""
+        return self.measure in (self.Measure.RATIO, self.Measure.COUNT)
+
+    def period_ends(self) -> list[datetime.date]:
+        """Every period end of this target inside its plan."""
+        return periods.period_ends(self.frequency, self.plan.start_date, self.plan.end_date)
+
+    def clean(self):
+        errors = {}
+        if (
+            self.plan_id
+            and self.deadline
+            and not (self.plan.start_date <= self.deadline <= self.plan.end_date)
+        ):
+            errors["deadline"] = _("Hạn hoàn thành phải nằm trong thời gian của kế hoạch.")
+        if self.measure == self.Measure.MILESTONE and self.target_value not in (None, 1):
+            errors["target_value"] = _("Chỉ tiêu mốc hoàn thành có giá trị mục tiêu là 1 (đạt).")
+        if self.measure in (self.Measure.PERCENT, self.Measure.RATIO) and (
+            self.target_value is not None and not (0 <= self.target_value <= 100)
+        ):
+            errors["target_value"] = _("Tỷ lệ phần trăm phải nằm trong khoảng 0–100.")
+        if self.measure == self.Measure.RATIO and not (
+            self.numerator_label and self.denominator_label
+        ):
+            errors["denominator_label"] = _("Chỉ tiêu tỷ lệ cần tên tử số và mẫu số.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProgressEntryQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=ProgressEntry.Status.APPROVED)
+
+    def latest_approved(self, as_of: datetime.date):
+        """Each (target, unit)'s latest approved entry with ``period_end <= as_of``.
+
+        One row per (target, unit) pair; only approved entries count. Chain further
+        filters (a plan, a target, a set of units) before or after calling this.
+        """
+        latest = (
+            ProgressEntry.objects.filter(
+                target=models.OuterRef("target"),
+                unit=models.OuterRef("unit"),
+                status=ProgressEntry.Status.APPROVED,
+                period_end__lte=as_of,
+            )
+            .order_by("-period_end")
+            .values("period_end")[:1]
+        )
+        return self.filter(
+            status=ProgressEntry.Status.APPROVED,
+            period_end__lte=as_of,
+            period_end=models.Subquery(latest),
+        )
+
+
+class ProgressEntry(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Nháp")
+        SUBMITTED = "submitted", _("Đã gửi duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        RETURNED = "returned", _("Bị trả lại")
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="entries"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    period_end = models.DateField(
+        _("kỳ báo cáo (ngày cuối kỳ)"),
+        help_text=_("Ngày cuối cùng của kỳ báo cáo, ví dụ 31/12/2022 cho năm 2022."),
+    )
+    numerator = models.DecimalField(
+        _("tử số"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("mẫu số"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(
+        _("giá trị"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Theo đơn vị của chỉ tiêu. Với chỉ tiêu tỷ lệ, giá trị được tính tự động "
+            "= 100 × tử số / mẫu số; với mốc hoàn thành, 1 là đạt, 0 là chưa đạt."
+        ),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("tệp minh chứng"), upload_to="evidence/%Y/%m/", blank=True, max_length=300
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
+    review_note = models.TextField(
+        _("ý kiến người duyệt"),
+        blank=True,
+        help_text=_("Lý do trả lại hoặc mở lại số liệu; người báo cáo nhìn thấy ý kiến này."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhập"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm nhập"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("thời điểm sửa cuối"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("thời điểm gửi duyệt"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = ProgressEntryQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("lịch sử số liệu"))
+
+    class Meta:
+        verbose_name = _("số liệu báo cáo")
+        verbose_name_plural = _("số liệu báo cáo")
+        ordering = ["-period_end", "target__code", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "unit", "period_end"],
+                name="targets_progressentry_unique_period",
+                violation_error_message=_(
+                    "Đơn vị này đã có số liệu của chỉ tiêu này cho kỳ báo cáo này."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__gte=0),
+                name="targets_progressentry_numerator_not_negative",
+                violation_error_message=_("Tử số không được âm."),
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="targets_progressentry_denominator_positive",
+                violation_error_message=_("Mẫu số phải lớn hơn 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
+                name="targets_progressentry_numerator_within_denominator",
+                violation_error_message=_("Tử số không được lớn hơn mẫu số."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="targets_progressentry_version_positive"
+            ),
+        ]
+        indexes = [
+            # The latest-approved lookup: one index probe per (target, unit).
+            models.Index(
+                fields=["target", "unit", "-period_end"],
+                condition=Q(status="approved"),
+                name="targets_entry_latest_approved",
+            ),
+            models.Index(fields=["status", "unit"], name="targets_entry_status_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} · {self.unit.name} · {date_format(self.period_end)}"
+
+    # Errors, keyed by field, for figures the target cannot accept.
+    def clean(self):
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        target = self.target if self.target_id else None
+        unit = self.unit if self.unit_id else None
+        for field in ("numerator", "denominator", "value"):
+            number = getattr(self, field)
+            if number is not None and not number.is_finite():
+                add(field, _("Số liệu phải là một số hữu hạn."))
+        if errors:
+            raise ValidationError(errors)
+        if self.numerator is not None and self.numerator < 0:
+            add("numerator", _("Tử số không được âm."))
+        if self.denominator is not None and self.denominator <= 0:
+            add("denominator", _("Mẫu số phải lớn hơn 0."))
+        if target is None:
+            if errors:
+                raise ValidationError(errors)
+            return
+
+        measure = target.measure
+        if measure == Target.Measure.RATIO:
+            if self.numerator is None:
+                add("numerator", _("Chỉ tiêu tỷ lệ cần nhập tử số."))
+            if self.denominator is None:
+                add("denominator", _("Chỉ tiêu tỷ lệ cần nhập mẫu số."))
+            if (
+                self.numerator is not None
+                and self.denominator is not None
+                and self.denominator > 0
+                and self.numerator > self.denominator
+            ):
+                add(
+                    "numerator",
+                    _("Tử số (%(num)s) không được lớn hơn mẫu số (%(den)s).")
+                    % {"num": self.numerator.normalize(), "den": self.denominator.normalize()},
+                )
+            if not errors:
+                self.value = (Decimal(100) * self.numerator / self.denominator).quantize(
+                    Decimal("0.0001")
+                )
+        else:
+            if self.numerator is not None or self.denominator is not None:
+                add("numerator", _("Chỉ tiêu này nhập giá trị, không nhập tử số và mẫu số."))
+            if self.value is None:
+                add("value", _("Cần nhập giá trị."))
+            elif measure == Target.Measure.MILESTONE and self.value not in (0, 1):
+                add("value", _("Mốc hoàn thành chỉ nhận 1 (đạt) hoặc 0 (chưa đạt)."))
+            elif measure == Target.Measure.PERCENT and not (0 <= self.value <= 100):
+                add("value", _("Tỷ lệ phần trăm phải nằm trong khoảng 0–100."))
+            elif measure == Target.Measure.RANK and self.value < 1:
+                add("value", _("Thứ hạng phải từ 1 trở lên."))
+            elif measure == Target.Measure.RANK and self.value != self.value.to_integral_value():
+                add("value", _("Thứ hạng phải là số nguyên."))
+            elif measure != Target.Measure.GROWTH and self.value < 0:
+                add("value", _("Số liệu không được âm."))
+
+        if self.period_end:
+            if not periods.is_period_end(self.period_end, target.frequency):
+                add(
+                    "period_end",
+                    _(
+                        "Ngày %(day)s không phải ngày cuối của một kỳ báo cáo "
+                        "%(frequency)s của chỉ tiêu này."
+                    )
+                    % {
+                        "day": self.period_end.strftime("%d/%m/%Y"),
+                        "frequency": target.get_frequency_display().lower(),
+                    },
+                )
+            plan = target.plan
+            if not (plan.start_date <= self.period_end <= plan.end_date):
+                add(
+                    "period_end",
+                    _("Kỳ báo cáo phải nằm trong thời gian của kế hoạch (%(start)s – %(end)s).")
+                    % {
+                        "start": plan.start_date.strftime("%d/%m/%Y"),
+                        "end": plan.end_date.strftime("%d/%m/%Y"),
+                    },
+                )
+        if unit is not None:
+            level_ok = AdministrativeUnit.objects.filter(
+                AdministrativeUnit.reporting_level_q(target.reporting_units), pk=unit.pk
+            ).exists()
+            if not level_ok:
+                add(
+                    "unit",
+                    _(
+                        "Chỉ tiêu này do cấp “%(level)s” báo cáo; đơn vị %(unit)s không thuộc cấp đó."
+                    )
+                    % {"level": target.get_reporting_units_display(), "unit": unit.name},
+                )
+            elif self.period_end and not unit.is_active_on(self.period_end):
+                add("unit", _("Đơn vị không còn hiệu lực vào kỳ báo cáo này."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("Người báo cáo")
+        REVIEWER = "reviewer", _("Người duyệt")
+        VIEWER = "viewer", _("Người xem")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("đơn vị"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("vai trò"), max_length=10, choices=Role)
+
+    history = HistoricalRecords(verbose_name=_("lịch sử phân quyền"))
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        ordering = ["user__username", "unit__code", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="targets_membership_unique_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit.name}"
