@@ -20,6 +20,16 @@ from simple_history.models import HistoricalRecords
 from targets import periods
 
 
+def user_is_plan_administrator(user) -> bool:
+    from targets.roles import PLAN_ADMINISTRATORS
+
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_plan_administrator"):
+        user._is_plan_administrator = user.groups.filter(name=PLAN_ADMINISTRATORS).exists()
+    return user._is_plan_administrator
+
+
 class LocalizedNameMixin:
     """``display_name``: ``name_en`` in English when there is one, else ``name``."""
 
@@ -115,6 +125,34 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def at_reporting_level(self, reporting_units: str):
         """Units that report a target whose ``reporting_units`` is the given value."""
         return self.filter(AdministrativeUnit.reporting_level_q(reporting_units))
+
+    def for_scope(self, user, roles=None):
+        """Units ``user`` may see: those of its memberships (with one of ``roles``, if
+        given) and every unit below them. Superusers and plan administrators see all."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        unit_ids = memberships.values("unit")
+        return self.filter(
+            Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
+        )
+
+    def expected_counts(self, as_of: datetime.date):
+        """Active units on ``as_of`` counted by (level, kind, parent id): one query.
+
+        ``targets.progress`` turns these rows into the number of units expected to
+        report a target, city-wide or inside one district.
+        """
+        return (
+            self.active_on(as_of)
+            .values("level", "kind", "parent")
+            .annotate(units=models.Count("id"))
+            .order_by()
+        )
 
 
 class AdministrativeUnitManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
@@ -349,9 +387,35 @@ class Target(LocalizedNameMixin, models.Model):
             raise ValidationError(errors)
 
 
+def current_period_q(as_of: datetime.date, prefix: str = "") -> Q:
+    """Entries of the latest period, of their target's frequency, ending on or before
+    ``as_of``: the period whose reports completeness counts."""
+    q = Q()
+    for frequency in periods.PERIOD_END_MONTHS:
+        q |= Q(
+            **{
+                f"{prefix}target__frequency": frequency,
+                f"{prefix}period_end": periods.latest_period_end(frequency, as_of),
+            }
+        )
+    return q
+
+
 class ProgressEntryQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ProgressEntry.Status.APPROVED)
+
+    def within(self, unit):
+        """Entries of ``unit`` and of every unit below it."""
+        return self.filter(
+            Q(unit=unit.pk) | Q(unit__parent=unit.pk) | Q(unit__parent__parent=unit.pk)
+        )
+
+    def for_scope(self, user, roles=None):
+        """Entries of the units ``user`` may see (see ``AdministrativeUnit.for_scope``)."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        return self.filter(unit__in=AdministrativeUnit.objects.for_scope(user, roles))
 
     def latest_approved(self, as_of: datetime.date):
         """Each (target, unit)'s latest approved entry with ``period_end <= as_of``.
@@ -373,6 +437,42 @@ class ProgressEntryQuerySet(models.QuerySet):
             status=ProgressEntry.Status.APPROVED,
             period_end__lte=as_of,
             period_end=models.Subquery(latest),
+        )
+
+    def rollup(self, as_of: datetime.date, *, by_district: bool = False):
+        """Per target (and per district when ``by_district``), over each unit's latest
+        approved entry on or before ``as_of``: Σ numerator, Σ denominator, Σ value, the
+        single value when one unit reported, how many units have a figure, how many
+        reported for the current period, and the newest period and approval.
+
+        One query, one row per group (dicts). Ratios are computed from the sums by
+        ``targets.progress``, never as an average of percentages.
+        """
+        keys = ["target"]
+        if by_district:
+            # A commune's district is its parent; a district is its own.
+            keys.append("district")
+            qs = self.latest_approved(as_of).annotate(
+                district=models.Case(
+                    models.When(unit__level="district", then=models.F("unit")),
+                    default=models.F("unit__parent"),
+                )
+            )
+        else:
+            qs = self.latest_approved(as_of)
+        return (
+            qs.values(*keys)
+            .annotate(
+                numerator_sum=models.Sum("numerator"),
+                denominator_sum=models.Sum("denominator"),
+                value_sum=models.Sum("value"),
+                value_max=models.Max("value"),
+                units_with_figure=models.Count("id"),
+                units_current=models.Count("id", filter=current_period_q(as_of)),
+                last_period=models.Max("period_end"),
+                last_approved_at=models.Max("approved_at"),
+            )
+            .order_by(*keys)
         )
 
 
