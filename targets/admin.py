@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from targets import periods
 from targets.models import (
     AdministrativeUnit,
     Membership,
@@ -22,7 +23,7 @@ LOCALIZED_NUMBERS = {models.DecimalField: {"localize": True}}
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "year", "start_date", "end_date", "reference"]
     list_filter = ["year"]
     search_fields = ["code", "name", "name_en", "reference"]
@@ -160,13 +161,13 @@ class PeriodFilter(admin.SimpleListFilter):
     parameter_name = "period"
 
     def lookups(self, request, model_admin):
-        days = (
-            model_admin.get_queryset(request)
-            .order_by("-period_end")
-            .values_list("period_end", flat=True)
-            .distinct()[:36]
-        )
-        return [(day.isoformat(), day.strftime("%d/%m/%Y")) for day in days]
+        # Month ends of the plans, newest first: read from the plans, not from the
+        # (large) entry table.
+        span = Plan.objects.aggregate(start=models.Min("start_date"), end=models.Max("end_date"))
+        if span["start"] is None:
+            return []
+        days = periods.period_ends(Target.Frequency.MONTHLY, span["start"], span["end"])
+        return [(day.isoformat(), day.strftime("%d/%m/%Y")) for day in reversed(days)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -208,9 +209,11 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "created_by",
     ]
     list_filter = [
-        ("target__plan", admin.RelatedOnlyFieldListFilter),
-        ("target__pillar", admin.RelatedOnlyFieldListFilter),
-        ("target", admin.RelatedOnlyFieldListFilter),
+        # Plain related filters: the choices come from the small plan, pillar and target
+        # tables, never from a scan of the entries.
+        "target__plan",
+        "target__pillar",
+        "target",
         DistrictFilter,
         "status",
         PeriodFilter,
@@ -219,7 +222,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     search_fields = ["unit__code", "unit__name", "target__code"]
     ordering = ["-period_end", "target__code", "unit__code"]
     autocomplete_fields = ["target", "unit"]
-    date_hierarchy = "period_end"
+    show_full_result_count = False
     formfield_overrides = LOCALIZED_NUMBERS
     readonly_fields = [
         "status",

@@ -12,12 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets import periods
+
+
+def plain_number(number: Decimal) -> str:
+    """A decimal without trailing zeros, in the active language's format (120; 1,5)."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text))
 
 
 def user_is_plan_administrator(user) -> bool:
@@ -255,6 +263,10 @@ class TargetQuerySet(models.QuerySet):
 
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
+    def get_queryset(self):
+        # A target's name shows its plan's year: always fetch the plan with it.
+        return super().get_queryset().select_related("plan")
+
     def get_by_natural_key(self, plan_code, code):
         return self.get(plan__code=plan_code, code=code)
 
@@ -640,7 +652,7 @@ class ProgressEntry(models.Model):
                 add(
                     "numerator",
                     _("Tử số (%(num)s) không được lớn hơn mẫu số (%(den)s).")
-                    % {"num": self.numerator.normalize(), "den": self.denominator.normalize()},
+                    % {"num": plain_number(self.numerator), "den": plain_number(self.denominator)},
                 )
             if not errors:
                 self.value = (Decimal(100) * self.numerator / self.denominator).quantize(
@@ -651,6 +663,8 @@ class ProgressEntry(models.Model):
                 add("numerator", _("Chỉ tiêu này nhập giá trị, không nhập tử số và mẫu số."))
             if self.value is None:
                 add("value", _("Cần nhập giá trị."))
+            elif measure != Target.Measure.GROWTH and self.value < 0:
+                add("value", _("Số liệu không được âm."))
             elif measure == Target.Measure.MILESTONE and self.value not in (0, 1):
                 add("value", _("Mốc hoàn thành chỉ nhận 1 (đạt) hoặc 0 (chưa đạt)."))
             elif measure == Target.Measure.PERCENT and not (0 <= self.value <= 100):
@@ -659,8 +673,6 @@ class ProgressEntry(models.Model):
                 add("value", _("Thứ hạng phải từ 1 trở lên."))
             elif measure == Target.Measure.RANK and self.value != self.value.to_integral_value():
                 add("value", _("Thứ hạng phải là số nguyên."))
-            elif measure != Target.Measure.GROWTH and self.value < 0:
-                add("value", _("Số liệu không được âm."))
 
         if self.period_end:
             if not periods.is_period_end(self.period_end, target.frequency):
