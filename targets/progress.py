@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
-from targets.status import Status, target_expected, target_status
+from targets.status import STATUS_ORDER, Status, target_expected, target_status
 
 HUNDRED = Decimal(100)
 
@@ -33,6 +33,26 @@ class Figure:
     last_period: datetime.date | None = None
     status: Status = Status.NO_DATA
     expected_value: Decimal | None = field(default=None)
+    unit: AdministrativeUnit | None = None  # the unit, or the root of the set of units
+
+    @property
+    def status_rank(self) -> int:
+        """Position of the status in ``STATUS_ORDER`` (best first), for sorting."""
+        return STATUS_ORDER.index(self.status)
+
+    @property
+    def district(self) -> AdministrativeUnit | None:
+        return self.unit.district if self.unit else None
+
+    @property
+    def period_due(self) -> datetime.date:
+        """The latest period end on or before ``as_of``: the report completeness counts."""
+        return periods.latest_period_end(self.target.frequency, self.as_of)
+
+    @property
+    def period_query(self) -> str:
+        """``plan=…&as_of=…`` for links to other pages about the same plan and date."""
+        return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"
 
     @property
     def completeness(self) -> Decimal | None:
@@ -98,14 +118,18 @@ def plan_figures(
     targets, as_of: datetime.date, *, within: AdministrativeUnit | None = None
 ) -> list[Figure]:
     """One :class:`Figure` per target of ``targets`` (a Target queryset), for the units
-    inside ``within`` (default: the whole city), as of ``as_of``. Three queries."""
+    inside ``within`` (default: the whole city), as of ``as_of``; each figure's ``unit``
+    is ``within``. Three queries."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     if within is not None:
         entries = entries.within(within)
     rows = {row["target"]: row for row in entries.rollup(as_of)}
     expected = expected_units(targets, as_of, within)
-    return [figure_from_row(t, rows.get(t.pk), as_of, expected[t.pk]) for t in targets]
+    figures = [figure_from_row(t, rows.get(t.pk), as_of, expected[t.pk]) for t in targets]
+    for figure in figures:
+        figure.unit = within
+    return figures
 
 
 def district_figures(target: Target, as_of: datetime.date, districts) -> list[tuple]:
@@ -184,19 +208,8 @@ def figure_series(
     return series
 
 
-@dataclass
-class UnitFigure(Figure):
-    """One unit's own figure against a target (``expected`` is 1, ``reported`` 0 or 1)."""
-
-    unit: AdministrativeUnit | None = None
-
-    @property
-    def district(self) -> AdministrativeUnit | None:
-        return self.unit.district if self.unit else None
-
-
-def unit_figures(targets, as_of: datetime.date, units) -> list[UnitFigure]:
-    """A :class:`UnitFigure` for each unit of ``units`` (an AdministrativeUnit queryset of
+def unit_figures(targets, as_of: datetime.date, units) -> list[Figure]:
+    """A :class:`Figure` of one unit (``expected`` 1, ``reported`` 0 or 1) for each unit of ``units`` (an AdministrativeUnit queryset of
     units active on ``as_of``) and each target of ``targets`` (Targets with their plan
     loaded) that the unit reports, from its latest approved entry on or before ``as_of``.
     Units in the order of ``units``, targets in the given order. Two queries."""
@@ -214,7 +227,7 @@ def unit_figures(targets, as_of: datetime.date, units) -> list[UnitFigure]:
         for target in targets:
             if not unit.reports_at(target.reporting_units):
                 continue
-            figure = UnitFigure(target=target, as_of=as_of, unit=unit, expected=1)
+            figure = Figure(target=target, as_of=as_of, unit=unit, expected=1)
             figure.expected_value = target_expected(target, as_of)
             entry = entries.get((target.pk, unit.pk))
             if entry:
@@ -239,6 +252,7 @@ class DistrictStanding:
 
     district: AdministrativeUnit
     figures: list[Figure]
+    rank: int = 0
 
     @property
     def applicable(self) -> int:
@@ -301,4 +315,62 @@ def district_league(targets, as_of: datetime.date, districts) -> list[DistrictSt
             )
         league.append(DistrictStanding(district=district, figures=figures))
     league.sort(key=lambda s: (-(s.share or 0), -(s.completeness or 0), s.district.code))
+    for rank, standing in enumerate(league, start=1):
+        standing.rank = rank
     return league
+
+
+@dataclass
+class PillarSummary:
+    """A pillar's targets: how many have each status, and their figures."""
+
+    pillar: object
+    figures: list[Figure]
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        """(status, number of targets) in ``STATUS_ORDER``."""
+        counts = status_counts(self.figures)
+        return [(status, counts[status]) for status in STATUS_ORDER]
+
+
+def pillar_summaries(figures) -> list[PillarSummary]:
+    """``figures`` grouped by their target's pillar, in pillar order (no query)."""
+    groups: dict = {}
+    for figure in figures:
+        groups.setdefault(figure.target.pillar, []).append(figure)
+    ordered = sorted(groups, key=lambda p: (p.order, p.code))
+    return [PillarSummary(pillar=pillar, figures=groups[pillar]) for pillar in ordered]
+
+
+@dataclass
+class ReportCount:
+    """Reports expected, received and missing for one district (or the city level)."""
+
+    name: str
+    code: str
+    expected: int = 0
+    reported: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def share(self) -> Decimal:
+        return HUNDRED * self.reported / self.expected if self.expected else Decimal(0)
+
+
+def report_counts_by_district(figures, city_label: str) -> list[ReportCount]:
+    """Unit figures (from :func:`unit_figures`) counted per district, communes with
+    their district; units above the districts under ``city_label``. No query."""
+    counts: dict = {}
+    for figure in figures:
+        district = figure.district
+        key = district.code if district else ""
+        if key not in counts:
+            name = district.display_name if district else city_label
+            counts[key] = ReportCount(name=name, code=key)
+        counts[key].expected += figure.expected
+        counts[key].reported += figure.reported
+    return [counts[key] for key in sorted(counts)]
