@@ -92,3 +92,24 @@ def make_entry(admin_user):
         )
 
     return build
+
+
+@pytest.fixture
+def page_settings(settings):
+    """Pages render as in development: static files without the collectstatic manifest,
+    no redirect to HTTPS (the suite runs with DEBUG off)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    # Users made after this are quick to create (the real hasher is slow on purpose).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+@pytest.fixture
+def manager_client(client, make_user, page_settings):
+    """A client logged in as a city manager (a viewer membership on the city, "31")."""
+    client.force_login(make_user("manager", memberships=[("31", "viewer")]))
+    return client
