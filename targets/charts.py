@@ -171,7 +171,7 @@ def line_chart(target: Target, series, as_of: datetime.date) -> LineChart:
         "target": format_target(target),
         "deadline": date_format(target.deadline, "SHORT_DATE_FORMAT"),
     }
-    if last is not None:
+    if last is not None and last.value is not None:
         description += " " + _("Số liệu mới nhất: %(value)s.") % {
             "value": format_value(target, last.value)
         }

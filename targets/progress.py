@@ -50,6 +50,12 @@ class Figure:
         return periods.latest_period_end(self.target.frequency, self.as_of)
 
     @property
+    def is_due(self) -> bool:
+        """True once a period of the target has ended inside its plan (an annual target
+        has nothing due before its first 31 December)."""
+        return self.period_due >= self.target.plan.start_date
+
+    @property
     def period_query(self) -> str:
         """``plan=…&as_of=…`` for links to other pages about the same plan and date."""
         return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"

@@ -19,6 +19,7 @@ from targets.status import Status
 DASH = "—"
 CENT = Decimal("0.01")
 
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
 COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
 
 
@@ -90,7 +91,7 @@ class FigureColumn(tables.Column):
     """A figure formatted for its target; exports the number."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("attrs", NUM)
         super().__init__(**kwargs)
 
     def render(self, value, record):
@@ -139,7 +140,7 @@ class FigureTable(tables.Table):
     target_value = tables.Column(
         verbose_name=_("Mục tiêu"),
         accessor="target__target_value",
-        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+        attrs=NUM,
     )
     status = StatusColumn()
     reported = tables.Column(verbose_name=_("Số đơn vị đã báo cáo"), visible=False)
@@ -148,7 +149,7 @@ class FigureTable(tables.Table):
         verbose_name=_("Đã báo cáo"),
         accessor="completeness",
         exclude_from_export=True,
-        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+        attrs=NUM,
     )
     last_period = tables.DateColumn(verbose_name=_("Kỳ báo cáo gần nhất"), short=True)
 
@@ -276,9 +277,7 @@ class SeriesTable(tables.Table):
     value = FigureColumn(verbose_name=_("Số liệu"))
     expected_value = FigureColumn(verbose_name=_("Mức cần đạt theo tiến độ"))
     status = StatusColumn()
-    completeness = tables.Column(
-        verbose_name=_("Đã báo cáo"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
+    completeness = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
 
     class Meta:
         orderable = False
@@ -355,10 +354,10 @@ class DistrictCountTable(tables.Table):
     """Completeness: per district, reports expected, received and missing."""
 
     district = tables.Column(verbose_name=_("Quận, huyện"), accessor="name")
-    expected = tables.Column(verbose_name=_("Phải báo cáo"), attrs={"td": {"class": "num"}})
-    reported = tables.Column(verbose_name=_("Đã báo cáo"), attrs={"td": {"class": "num"}})
-    missing = tables.Column(verbose_name=_("Chưa báo cáo"), attrs={"td": {"class": "num"}})
-    share = tables.Column(verbose_name=_("Tỷ lệ đã báo cáo"), attrs={"td": {"class": "num"}})
+    expected = tables.Column(verbose_name=_("Phải báo cáo"), attrs=NUM)
+    reported = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
+    missing = tables.Column(verbose_name=_("Chưa báo cáo"), attrs=NUM)
+    share = tables.Column(verbose_name=_("Tỷ lệ đã báo cáo"), attrs=NUM)
 
     class Meta:
         orderable = False
@@ -371,19 +370,15 @@ class DistrictCountTable(tables.Table):
 class LeagueTable(tables.Table):
     """Dashboard: the districts by share of their targets achieved or on track."""
 
-    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank", attrs={"td": {"class": "num"}})
+    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank", attrs=NUM)
     district = tables.Column(verbose_name=_("Quận, huyện"), accessor="district__display_name")
-    good = tables.Column(
-        verbose_name=_("Đạt hoặc đúng tiến độ"), accessor="good", attrs={"td": {"class": "num"}}
-    )
+    good = tables.Column(verbose_name=_("Đạt hoặc đúng tiến độ"), accessor="good", attrs=NUM)
     share = tables.Column(
         verbose_name=_("Tỷ lệ chỉ tiêu đạt hoặc đúng tiến độ"),
         accessor="share",
-        attrs={"td": {"class": "num"}},
+        attrs=NUM,
     )
-    completeness = tables.Column(
-        verbose_name=_("Đã báo cáo"), accessor="completeness", attrs={"td": {"class": "num"}}
-    )
+    completeness = tables.Column(verbose_name=_("Đã báo cáo"), accessor="completeness", attrs=NUM)
 
     class Meta:
         orderable = False

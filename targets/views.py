@@ -276,7 +276,8 @@ class CompletenessView(
 
     def get_rows(self):
         targets = Target.objects.filter(plan=self.period.plan).with_relations()
-        figures = self.filterset.narrow(unit_figures(targets, self.period.as_of, self.object_list))
+        figures = unit_figures(targets, self.period.as_of, self.object_list)
+        figures = self.filterset.narrow([f for f in figures if f.is_due])
         self.counts = report_counts_by_district(figures, _("Cấp thành phố"))
         return [f for f in figures if not f.reported]
 

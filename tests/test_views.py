@@ -296,3 +296,10 @@ def test_base_template_has_nav_language_switch_and_post_logout(manager_client):
     assert f'<form action="{reverse("logout")}" method="post"' in html
     assert reverse("targets:completeness") in html
     assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+def test_completeness_skips_targets_with_no_period_ended_yet(manager_client):
+    response = manager_client.get("/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2022-09-30")
+    codes = {r.record.target.code for r in response.context["table"].rows}
+    assert "CQS-03c" in codes  # monthly: September is due
+    assert not codes & {"KTS-01", "KTS-02", "KTS-03", "XHS-03", "DTI-01"}  # annual: not yet
