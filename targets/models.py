@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -149,6 +151,21 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
         )
 
+    def of_member(self, user):
+        """The units ``user`` holds a membership on (any role), district before commune."""
+        return (
+            self.filter(memberships__user=user.pk)
+            .distinct()
+            .order_by(
+                models.Case(
+                    models.When(level="city", then=0),
+                    models.When(level="district", then=1),
+                    default=2,
+                ),
+                "code",
+            )
+        )
+
     def expected_counts(self, as_of: datetime.date):
         """Active units on ``as_of`` counted by (level, kind, parent id): one query.
 
@@ -228,6 +245,9 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
     def __str__(self):
         return f"{self.code} · {self.get_kind_display()} {self.display_name}"
 
+    def get_absolute_url(self):
+        return reverse("targets:unit-detail", kwargs={"code": self.code})
+
     def natural_key(self):
         return (self.code,)
 
@@ -241,6 +261,17 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
             Target.ReportingUnits.COMMUNES: {"level": "commune"},
         }[reporting_units]
         return Q(**{f"{prefix}{key}": value for key, value in kinds.items()})
+
+    def reports_at(self, reporting_units: str) -> bool:
+        """True when this unit reports targets whose ``reporting_units`` is the given value
+        (the Python twin of ``reporting_level_q``)."""
+        return {
+            Target.ReportingUnits.CITY: self.level == self.Level.CITY
+            and self.kind == self.Kind.CITY,
+            Target.ReportingUnits.AGENCIES: self.kind == self.Kind.AGENCY,
+            Target.ReportingUnits.DISTRICTS: self.level == self.Level.DISTRICT,
+            Target.ReportingUnits.COMMUNES: self.level == self.Level.COMMUNE,
+        }[reporting_units]
 
     @property
     def district(self):
@@ -354,6 +385,9 @@ class Target(LocalizedNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.code} · {self.display_name} ({self.plan.year})"
+
+    def get_absolute_url(self):
+        return reverse("targets:target-detail", kwargs={"plan": self.plan.code, "code": self.code})
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)
@@ -485,6 +519,42 @@ class ProgressEntryQuerySet(models.QuerySet):
                 last_approved_at=models.Max("approved_at"),
             )
             .order_by(*keys)
+        )
+
+    def rollup_changes_by_period(self, as_of: datetime.date):
+        """Per target and period end P (``P <= as_of``), how the roll-up changes at P.
+
+        Each approved entry replaces its unit's previous approved entry, so a roll-up at P
+        is the running total, over period ends up to P, of each entry's change against the
+        previous approved entry of the same (target, unit): Σ Δnumerator, Σ Δdenominator,
+        Σ Δvalue, the number of units whose first figure arrives at P (``new_units``) and
+        the number of approved entries at P (``reports``). ``targets.progress.figure_series``
+        accumulates them. One query, one row per (target, period end) with entries: its
+        size follows the number of periods, not of entries.
+        """
+        previous = ProgressEntry.objects.filter(
+            target=models.OuterRef("target"),
+            unit=models.OuterRef("unit"),
+            status=ProgressEntry.Status.APPROVED,
+            period_end__lt=models.OuterRef("period_end"),
+        ).order_by("-period_end")
+        number = models.DecimalField(max_digits=18, decimal_places=4)
+
+        def change(field):
+            before = models.Subquery(previous.values(field)[:1], output_field=number)
+            return models.F(field) - Coalesce(before, models.Value(Decimal(0)), output_field=number)
+
+        return (
+            self.filter(status=ProgressEntry.Status.APPROVED, period_end__lte=as_of)
+            .values("target", "period_end")
+            .annotate(
+                numerator_change=models.Sum(change("numerator"), output_field=number),
+                denominator_change=models.Sum(change("denominator"), output_field=number),
+                value_change=models.Sum(change("value"), output_field=number),
+                new_units=models.Count("id", filter=~models.Exists(previous)),
+                reports=models.Count("id"),
+            )
+            .order_by("target", "period_end")
         )
 
 

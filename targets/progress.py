@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
-from targets.status import Status, target_expected, target_status
+from targets.status import STATUS_ORDER, Status, target_expected, target_status
 
 HUNDRED = Decimal(100)
 
@@ -32,6 +33,32 @@ class Figure:
     last_period: datetime.date | None = None
     status: Status = Status.NO_DATA
     expected_value: Decimal | None = field(default=None)
+    unit: AdministrativeUnit | None = None  # the unit, or the root of the set of units
+
+    @property
+    def status_rank(self) -> int:
+        """Position of the status in ``STATUS_ORDER`` (best first), for sorting."""
+        return STATUS_ORDER.index(self.status)
+
+    @property
+    def district(self) -> AdministrativeUnit | None:
+        return self.unit.district if self.unit else None
+
+    @property
+    def period_due(self) -> datetime.date:
+        """The latest period end on or before ``as_of``: the report completeness counts."""
+        return periods.latest_period_end(self.target.frequency, self.as_of)
+
+    @property
+    def is_due(self) -> bool:
+        """True once a period of the target has ended inside its plan (an annual target
+        has nothing due before its first 31 December)."""
+        return self.period_due >= self.target.plan.start_date
+
+    @property
+    def period_query(self) -> str:
+        """``plan=…&as_of=…`` for links to other pages about the same plan and date."""
+        return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"
 
     @property
     def completeness(self) -> Decimal | None:
@@ -97,14 +124,18 @@ def plan_figures(
     targets, as_of: datetime.date, *, within: AdministrativeUnit | None = None
 ) -> list[Figure]:
     """One :class:`Figure` per target of ``targets`` (a Target queryset), for the units
-    inside ``within`` (default: the whole city), as of ``as_of``. Three queries."""
+    inside ``within`` (default: the whole city), as of ``as_of``; each figure's ``unit``
+    is ``within``. Three queries."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     if within is not None:
         entries = entries.within(within)
     rows = {row["target"]: row for row in entries.rollup(as_of)}
     expected = expected_units(targets, as_of, within)
-    return [figure_from_row(t, rows.get(t.pk), as_of, expected[t.pk]) for t in targets]
+    figures = [figure_from_row(t, rows.get(t.pk), as_of, expected[t.pk]) for t in targets]
+    for figure in figures:
+        figure.unit = within
+    return figures
 
 
 def district_figures(target: Target, as_of: datetime.date, districts) -> list[tuple]:
@@ -135,3 +166,217 @@ def status_counts(figures) -> dict[Status, int]:
     for figure in figures:
         counts[figure.status] += 1
     return counts
+
+
+def figure_series(
+    target: Target, as_of: datetime.date, *, within: AdministrativeUnit | None = None
+) -> list[Figure]:
+    """The target's figure for the units inside ``within`` (default: the whole city) at
+    each of its period ends up to ``as_of``, oldest first: at period end P, the roll-up of
+    each unit's latest approved entry with ``period_end <= P``. Two queries (the changes
+    per period, the expected units); completeness counts the units expected on ``as_of``.
+    """
+    entries = ProgressEntry.objects.filter(target=target)
+    if within is not None:
+        entries = entries.within(within)
+    changes = {row["period_end"]: row for row in entries.rollup_changes_by_period(as_of)}
+    expected = expected_units([target], as_of, within)[target.pk]
+    totals = {"numerator_sum": None, "denominator_sum": None, "value_sum": None}
+    units = 0
+    last_period = None
+    series = []
+    for period_end in target.period_ends():
+        if period_end > as_of:
+            break
+        change = changes.get(period_end)
+        reports = 0
+        if change:
+            for total, key in (
+                ("numerator_sum", "numerator_change"),
+                ("denominator_sum", "denominator_change"),
+                ("value_sum", "value_change"),
+            ):
+                if change[key] is not None:
+                    totals[total] = (totals[total] or Decimal(0)) + change[key]
+            units += change["new_units"]
+            reports = change["reports"]
+            last_period = period_end
+        row = None
+        if units:
+            row = {
+                **totals,
+                "value_max": totals["value_sum"],  # used only when one unit reports
+                "units_with_figure": units,
+                "units_current": reports,
+                "last_period": last_period,
+            }
+        series.append(figure_from_row(target, row, period_end, expected))
+    return series
+
+
+def unit_figures(targets, as_of: datetime.date, units) -> list[Figure]:
+    """A :class:`Figure` of one unit (``expected`` 1, ``reported`` 0 or 1) for each unit of ``units`` (an AdministrativeUnit queryset of
+    units active on ``as_of``) and each target of ``targets`` (Targets with their plan
+    loaded) that the unit reports, from its latest approved entry on or before ``as_of``.
+    Units in the order of ``units``, targets in the given order. Two queries."""
+    targets = list(targets)
+    unit_list = list(units.select_related("parent"))
+    entries = {
+        (row["target"], row["unit"]): row
+        for row in ProgressEntry.objects.filter(target__in=[t.pk for t in targets], unit__in=units)
+        .latest_approved(as_of)
+        .values("target", "unit", "numerator", "denominator", "value", "period_end")
+    }
+    current = {t.pk: periods.latest_period_end(t.frequency, as_of) for t in targets}
+    result = []
+    for unit in unit_list:
+        for target in targets:
+            if not unit.reports_at(target.reporting_units):
+                continue
+            figure = Figure(target=target, as_of=as_of, unit=unit, expected=1)
+            figure.expected_value = target_expected(target, as_of)
+            entry = entries.get((target.pk, unit.pk))
+            if entry:
+                figure.value = entry["value"]
+                figure.numerator = entry["numerator"]
+                figure.denominator = entry["denominator"]
+                figure.last_period = entry["period_end"]
+                figure.units_with_figure = 1
+                figure.reported = int(entry["period_end"] == current[target.pk])
+            figure.status = target_status(target, figure.value, as_of)
+            result.append(figure)
+    return result
+
+
+DISTRICT_TARGETS = (Target.ReportingUnits.DISTRICTS, Target.ReportingUnits.COMMUNES)
+
+
+@dataclass
+class DistrictStanding:
+    """A district's place in the league: its figure for every target that applies to it
+    (reported by the district itself or rolled up over its communes)."""
+
+    district: AdministrativeUnit
+    figures: list[Figure]
+    rank: int = 0
+
+    @property
+    def applicable(self) -> int:
+        return len(self.figures)
+
+    @property
+    def good(self) -> int:
+        """Targets achieved or on track."""
+        return sum(f.status in (Status.ACHIEVED, Status.ON_TRACK) for f in self.figures)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Share of applicable targets achieved or on track, 0–100."""
+        return HUNDRED * self.good / self.applicable if self.applicable else None
+
+    @property
+    def reported(self) -> int:
+        return sum(f.reported for f in self.figures)
+
+    @property
+    def expected(self) -> int:
+        return sum(f.expected for f in self.figures)
+
+    @property
+    def completeness(self) -> Decimal | None:
+        return HUNDRED * self.reported / self.expected if self.expected else None
+
+
+def district_league(targets, as_of: datetime.date, districts) -> list[DistrictStanding]:
+    """Each district of ``districts`` with its figures for the targets of ``targets`` that
+    districts or communes report, best share of targets achieved or on track first (then
+    completeness, then code). Four queries (targets, districts, roll-up, unit counts)."""
+    targets = [
+        t
+        for t in targets.select_related("plan", "pillar", "responsible_unit")
+        if t.reporting_units in DISTRICT_TARGETS
+    ]
+    districts = list(districts)
+    entries = ProgressEntry.objects.filter(
+        target__in=[t.pk for t in targets],
+        unit__level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE],
+    )
+    rows = {
+        (row["target"], row["district"]): row for row in entries.rollup(as_of, by_district=True)
+    }
+    communes = defaultdict(int)
+    for row in AdministrativeUnit.objects.expected_counts(as_of):
+        if row["level"] == AdministrativeUnit.Level.COMMUNE:
+            communes[row["parent"]] += row["units"]
+    league = []
+    for district in districts:
+        figures = []
+        for target in targets:
+            if target.reporting_units == Target.ReportingUnits.DISTRICTS:
+                expected = int(district.is_active_on(as_of))
+            else:
+                expected = communes[district.pk]
+            figures.append(
+                figure_from_row(target, rows.get((target.pk, district.pk)), as_of, expected)
+            )
+        league.append(DistrictStanding(district=district, figures=figures))
+    league.sort(key=lambda s: (-(s.share or 0), -(s.completeness or 0), s.district.code))
+    for rank, standing in enumerate(league, start=1):
+        standing.rank = rank
+    return league
+
+
+@dataclass
+class PillarSummary:
+    """A pillar's targets: how many have each status, and their figures."""
+
+    pillar: object
+    figures: list[Figure]
+
+    @property
+    def counts(self) -> list[tuple[Status, int]]:
+        """(status, number of targets) in ``STATUS_ORDER``."""
+        counts = status_counts(self.figures)
+        return [(status, counts[status]) for status in STATUS_ORDER]
+
+
+def pillar_summaries(figures) -> list[PillarSummary]:
+    """``figures`` grouped by their target's pillar, in pillar order (no query)."""
+    groups: dict = {}
+    for figure in figures:
+        groups.setdefault(figure.target.pillar, []).append(figure)
+    ordered = sorted(groups, key=lambda p: (p.order, p.code))
+    return [PillarSummary(pillar=pillar, figures=groups[pillar]) for pillar in ordered]
+
+
+@dataclass
+class ReportCount:
+    """Reports expected, received and missing for one district (or the city level)."""
+
+    name: str
+    code: str
+    expected: int = 0
+    reported: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def share(self) -> Decimal:
+        return HUNDRED * self.reported / self.expected if self.expected else Decimal(0)
+
+
+def report_counts_by_district(figures, city_label: str) -> list[ReportCount]:
+    """Unit figures (from :func:`unit_figures`) counted per district, communes with
+    their district; units above the districts under ``city_label``. No query."""
+    counts: dict = {}
+    for figure in figures:
+        district = figure.district
+        key = district.code if district else ""
+        if key not in counts:
+            name = district.display_name if district else city_label
+            counts[key] = ReportCount(name=name, code=key)
+        counts[key].expected += figure.expected
+        counts[key].reported += figure.reported
+    return [counts[key] for key in sorted(counts)]

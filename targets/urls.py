@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from targets import views
 
 app_name = "targets"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("chi-tieu/", views.TargetListView.as_view(), name="target-list"),
+    path("tinh-hinh-bao-cao/", views.CompletenessView.as_view(), name="completeness"),
+    path("don-vi/<str:code>/", views.UnitScorecardView.as_view(), name="unit-detail"),
+    # Last: any two path segments not matched above name a plan and a target.
+    path("<slug:plan>/<str:code>/", views.TargetDetailView.as_view(), name="target-detail"),
+]

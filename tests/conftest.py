@@ -98,3 +98,10 @@ def make_entry(admin_user):
 def fast_password_hashing(settings):
     """PBKDF2 is slow by design; tests only need passwords to round-trip."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def manager_client(client, make_user):
+    """A client logged in as a city manager (a viewer membership on the city, "31")."""
+    client.force_login(make_user("manager", memberships=[("31", "viewer")]))
+    return client

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from targets.models import ProgressEntry, Target
-from targets.progress import district_figures, plan_figures
+from targets.progress import district_figures, district_league, figure_series, plan_figures
 from targets.status import Status
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,64 @@ def test_rollup_query_count_does_not_grow_with_entries(
             )
     with django_assert_num_queries(3):
         plan_figures(targets, DEC)
+
+
+def test_series_is_the_rollup_at_each_period_end(target, unit, make_entry):
+    cqs = target("CQS-03c")
+    jan, feb, mar = (datetime.date(2022, m, d) for m, d in ((1, 31), (2, 28), (3, 31)))
+    make_entry(cqs, unit("11329"), jan, numerator=10, denominator=100)
+    make_entry(cqs, unit("11329"), mar, numerator=30, denominator=100)
+    make_entry(cqs, unit("11332"), feb, numerator=20, denominator=50)
+    make_entry(cqs, unit("11332"), mar, numerator=45, denominator=50, status="draft")
+    make_entry(cqs, unit("11296"), mar, numerator=5, denominator=10)
+    series = figure_series(cqs, datetime.date(2022, 4, 15))
+    assert [f.as_of for f in series] == [jan, feb, mar]  # April has not ended on 15/04
+    # Jan 10/100; Feb (10 + 20) / (100 + 50); Mar (30 + 20 + 5) / (100 + 50 + 10), the
+    # draft 45/50 ignored
+    assert [(f.numerator, f.denominator) for f in series] == [(10, 100), (30, 150), (55, 160)]
+    assert [round(f.value, 3) for f in series] == [Decimal(10), Decimal(20), Decimal("34.375")]
+    assert [f.units_with_figure for f in series] == [1, 2, 3]
+    assert [f.reported for f in series] == [1, 1, 2]
+    for figure in series:
+        assert figure.value == city_figure("CQS-03c", as_of=figure.as_of).value
+
+
+def test_series_matches_rollup_for_values_within_a_district(target, unit, make_entry):
+    cqs = target("CQS-03c")
+    for month, units in ((3, ("11329", "11296")), (7, ("11332",)), (11, ("11329", "11332"))):
+        for code in units:
+            end = datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1)
+            make_entry(cqs, unit(code), end, numerator=month + len(code), denominator=40)
+    ngo_quyen = unit("304")
+    for figure in figure_series(cqs, DEC, within=ngo_quyen):
+        expected = city_figure("CQS-03c", as_of=figure.as_of, within=ngo_quyen)
+        assert (figure.value, figure.numerator, figure.denominator) == (
+            expected.value,
+            expected.numerator,
+            expected.denominator,
+        )
+        assert figure.status == expected.status
+
+
+def test_series_query_count_is_fixed(target, unit, make_entry, django_assert_num_queries):
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), NOV, numerator=1, denominator=2)
+    # changes per period end, expected units
+    with django_assert_num_queries(2):
+        figure_series(cqs, DEC)
+
+
+def test_district_league_ranks_by_share_of_targets_on_track(target, unit, make_entry):
+    make_entry(target("CQS-03b"), unit("304"), numerator=60, denominator=100)  # achieved
+    make_entry(target("CQS-03c"), unit("11329"), numerator=40, denominator=100)  # achieved
+    make_entry(target("CQS-03b"), unit("303"), numerator=10, denominator=100)  # missed
+    targets = Target.objects.filter(plan__code="kh74-2022")
+    districts = unit("31").children.filter(level="district")
+    league = district_league(targets, DEC, districts)
+    assert len(league) == 15
+    first = league[0]
+    assert first.district.code == "304"
+    assert (first.good, first.applicable, first.share) == (2, 2, Decimal(100))
+    assert first.reported == 2 and first.expected == 1 + 12
+    hong_bang = next(s for s in league if s.district.code == "303")
+    assert hong_bang.good == 0 and hong_bang.share == 0

@@ -78,9 +78,11 @@ class Session:
         )
         self.page.on(
             "request",
-            lambda req: None
-            if urlparse(req.url).hostname in (host, None) or req.url.startswith("data:")
-            else self.foreign_requests.append(req.url),
+            lambda req: (
+                None
+                if urlparse(req.url).hostname in (host, None) or req.url.startswith("data:")
+                else self.foreign_requests.append(req.url)
+            ),
         )
 
     def url(self, path):

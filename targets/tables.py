@@ -1,0 +1,403 @@
+"""The tables of the manager pages (django-tables2), one per page.
+
+Rows are :class:`targets.progress.Figure` objects computed before the table is built,
+so no ``render_*`` method queries. Every table page exports its rows: ``value_*``
+methods give the export plain numbers and dates, and export-only columns
+(``visible=False``) carry the codes, the target value and the completeness parts.
+"""
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Target
+from targets.status import Status
+
+DASH = "—"
+CENT = Decimal("0.01")
+
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
+COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
+
+
+def format_value(target: Target, value) -> str:
+    """A figure as a manager reads it, in the active language: ``40,00%`` for a
+    percentage, ``14`` for a rank or count, ``Đạt`` / ``Chưa đạt`` for a milestone."""
+    if value is None:
+        return DASH
+    if target.measure == Target.Measure.MILESTONE:
+        return str(_("Đạt") if value >= 1 else _("Chưa đạt"))
+    if target.is_percentage:
+        return f"{formats.number_format(value, 2)}%"
+    places = 0 if value == value.to_integral_value() else 2
+    return formats.number_format(value, places, force_grouping=True)
+
+
+def format_part(value) -> str:
+    """A numerator or denominator: grouped thousands, decimals only when it has some."""
+    if value is None:
+        return DASH
+    places = 0 if value == value.to_integral_value() else 2
+    return formats.number_format(value, places, force_grouping=True)
+
+
+def format_target(target: Target) -> str:
+    """The target with its comparator: ``≥ 60,00%``, ``≤ 10``, ``Đạt``."""
+    if target.measure == Target.Measure.MILESTONE:
+        return format_value(target, target.target_value)
+    return f"{COMPARATOR_SIGNS[target.comparator]} {format_value(target, target.target_value)}"
+
+
+def export_number(value):
+    """A number for CSV/XLSX: percentages to two places as on screen, whole numbers as int."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return value.quantize(CENT)
+
+
+def export_part(value):
+    """A numerator or denominator for CSV/XLSX: whole numbers as int, else as stored."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return value.quantize(Decimal("0.0001")).normalize()
+
+
+class StatusColumn(tables.Column):
+    """The status label in a coloured badge; sorts best first."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("Tình trạng"))
+        kwargs.setdefault("order_by", ("status_rank",))
+        kwargs.setdefault("accessor", "status")
+        super().__init__(**kwargs)
+
+    def render(self, value):
+        return format_html('<span class="status status-{}">{}</span>', value, Status(value).label)
+
+    def value(self, value):
+        return str(Status(value).label)
+
+
+class FigureColumn(tables.Column):
+    """A figure formatted for its target; exports the number."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("attrs", NUM)
+        super().__init__(**kwargs)
+
+    def render(self, value, record):
+        return format_value(record.target, value)
+
+    def value(self, value):
+        return export_number(value)
+
+
+class PartColumn(FigureColumn):
+    """A numerator or denominator (sums of parts for a roll-up)."""
+
+    def render(self, value, record):
+        return format_part(value)
+
+    def value(self, value):
+        return export_part(value)
+
+
+class FigureTable(tables.Table):
+    """Columns shared by every table of figures, in export order; page tables pick
+    and order them with ``Meta.sequence`` and hide the export-only ones."""
+
+    unit_code = tables.Column(verbose_name=_("Mã đơn vị"), accessor="unit__code")
+    unit_name = tables.Column(
+        verbose_name=_("Đơn vị"),
+        accessor="unit__display_name",
+        order_by=("unit__code",),
+        linkify=lambda record: f"{record.unit.get_absolute_url()}?{record.period_query}",
+    )
+    target_code = tables.Column(
+        verbose_name=_("Mã chỉ tiêu"),
+        accessor="target__code",
+        linkify=lambda record: (
+            f"{record.target.get_absolute_url()}?as_of={record.as_of.isoformat()}"
+        ),
+    )
+    target_name = tables.Column(
+        verbose_name=_("Chỉ tiêu"),
+        accessor="target__display_name",
+        attrs={"td": {"class": "name"}},
+    )
+    value = FigureColumn(verbose_name=_("Số liệu"), accessor="value")
+    numerator = PartColumn(verbose_name=_("Tử số"), accessor="numerator")
+    denominator = PartColumn(verbose_name=_("Mẫu số"), accessor="denominator")
+    target_value = tables.Column(
+        verbose_name=_("Mục tiêu"),
+        accessor="target__target_value",
+        attrs=NUM,
+    )
+    status = StatusColumn()
+    reported = tables.Column(verbose_name=_("Số đơn vị đã báo cáo"), visible=False)
+    expected = tables.Column(verbose_name=_("Số đơn vị phải báo cáo"), visible=False)
+    completeness = tables.Column(
+        verbose_name=_("Đã báo cáo"),
+        accessor="completeness",
+        exclude_from_export=True,
+        attrs=NUM,
+    )
+    last_period = tables.DateColumn(verbose_name=_("Kỳ báo cáo gần nhất"), short=True)
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "data"}
+        empty_text = _("Không có dòng nào.")
+
+    def render_target_value(self, record):
+        return format_target(record.target)
+
+    def value_target_value(self, value):
+        return export_number(value)
+
+    def render_completeness(self, record):
+        return f"{record.reported}/{record.expected}"
+
+    def value_last_period(self, value):
+        return value
+
+    def value_unit_name(self, record):
+        return record.unit.display_name if record.unit else None
+
+
+class TargetTable(FigureTable):
+    """Target table: one row per target, the figure of the manager's scope."""
+
+    pillar = tables.Column(
+        verbose_name=_("Trụ cột"), accessor="target__pillar", order_by=("target__pillar__order",)
+    )
+    reporting_units = tables.Column(
+        verbose_name=_("Cấp báo cáo"), accessor="target__get_reporting_units_display"
+    )
+
+    class Meta(FigureTable.Meta):
+        sequence = (
+            "unit_code",
+            "unit_name",
+            "target_code",
+            "target_name",
+            "pillar",
+            "reporting_units",
+            "value",
+            "numerator",
+            "denominator",
+            "target_value",
+            "status",
+            "completeness",
+            "reported",
+            "expected",
+            "last_period",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns.hide("unit_code")
+        self.columns.hide("unit_name")
+
+
+class TargetUnitTable(FigureTable):
+    """Target detail: one row per unit expected to report the target."""
+
+    district = tables.Column(
+        verbose_name=_("Quận, huyện"), accessor="district__display_name", default=""
+    )
+    reported_now = tables.BooleanColumn(
+        verbose_name=_("Đã báo cáo kỳ này"), accessor="reported", yesno=(_("Có"), _("Chưa"))
+    )
+
+    class Meta(FigureTable.Meta):
+        sequence = (
+            "district",
+            "unit_code",
+            "unit_name",
+            "target_code",
+            "target_name",
+            "value",
+            "numerator",
+            "denominator",
+            "target_value",
+            "status",
+            "reported_now",
+            "last_period",
+        )
+        exclude = ("completeness", "reported", "expected")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("target_code", "target_name", "target_value"):
+            self.columns.hide(name)
+
+    def value_reported_now(self, value):
+        return str(_("Có") if value else _("Chưa"))
+
+
+class DistrictRollupTable(FigureTable):
+    """Target detail, commune targets: each district's roll-up of its communes. Shown
+    beside the units table, not exported (the status report carries it)."""
+
+    class Meta(FigureTable.Meta):
+        sequence = (
+            "unit_name",
+            "value",
+            "numerator",
+            "denominator",
+            "status",
+            "completeness",
+            "last_period",
+        )
+        exclude = (
+            "unit_code",
+            "target_code",
+            "target_name",
+            "target_value",
+            "reported",
+            "expected",
+        )
+        orderable = False
+
+
+class SeriesTable(tables.Table):
+    """Target detail: the chart's figures as text (its text alternative)."""
+
+    as_of = tables.DateColumn(verbose_name=_("Cuối kỳ"), short=True)
+    value = FigureColumn(verbose_name=_("Số liệu"))
+    expected_value = FigureColumn(verbose_name=_("Mức cần đạt theo tiến độ"))
+    status = StatusColumn()
+    completeness = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+        empty_text = _("Chưa đến kỳ báo cáo nào.")
+
+    def render_completeness(self, record):
+        return f"{record.reported}/{record.expected}"
+
+
+class ScorecardTable(FigureTable):
+    """Unit scorecard: the unit's figure for every target that applies to it; for a
+    district, then the same for each of its communes."""
+
+    reporting_units = tables.Column(
+        verbose_name=_("Cấp báo cáo"), accessor="target__get_reporting_units_display"
+    )
+
+    class Meta(FigureTable.Meta):
+        sequence = (
+            "unit_code",
+            "unit_name",
+            "target_code",
+            "target_name",
+            "reporting_units",
+            "value",
+            "numerator",
+            "denominator",
+            "target_value",
+            "status",
+            "completeness",
+            "reported",
+            "expected",
+            "last_period",
+        )
+
+
+class CompletenessTable(FigureTable):
+    """Completeness: one row per (unit, target) not reported for the current period."""
+
+    district = tables.Column(
+        verbose_name=_("Quận, huyện"), accessor="district__display_name", default=""
+    )
+    period_due = tables.DateColumn(
+        verbose_name=_("Kỳ phải báo cáo"), accessor="period_due", short=True
+    )
+
+    class Meta(FigureTable.Meta):
+        sequence = (
+            "district",
+            "unit_code",
+            "unit_name",
+            "target_code",
+            "target_name",
+            "period_due",
+            "last_period",
+            "value",
+            "status",
+        )
+        exclude = (
+            "numerator",
+            "denominator",
+            "target_value",
+            "completeness",
+            "reported",
+            "expected",
+        )
+
+    def value_period_due(self, value):
+        return value
+
+
+class DistrictCountTable(tables.Table):
+    """Completeness: per district, reports expected, received and missing."""
+
+    district = tables.Column(verbose_name=_("Quận, huyện"), accessor="name")
+    expected = tables.Column(verbose_name=_("Phải báo cáo"), attrs=NUM)
+    reported = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
+    missing = tables.Column(verbose_name=_("Chưa báo cáo"), attrs=NUM)
+    share = tables.Column(verbose_name=_("Tỷ lệ đã báo cáo"), attrs=NUM)
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+
+    def render_share(self, value):
+        return f"{formats.number_format(value, 2)}%"
+
+
+class LeagueTable(tables.Table):
+    """Dashboard: the districts by share of their targets achieved or on track."""
+
+    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank", attrs=NUM)
+    district = tables.Column(verbose_name=_("Quận, huyện"), accessor="district__display_name")
+    good = tables.Column(verbose_name=_("Đạt hoặc đúng tiến độ"), accessor="good", attrs=NUM)
+    share = tables.Column(
+        verbose_name=_("Tỷ lệ chỉ tiêu đạt hoặc đúng tiến độ"),
+        accessor="share",
+        attrs=NUM,
+    )
+    completeness = tables.Column(verbose_name=_("Đã báo cáo"), accessor="completeness", attrs=NUM)
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "data"}
+        empty_text = _("Không có quận, huyện nào trong phạm vi của bạn.")
+
+    def __init__(self, *args, period_query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period_query = period_query
+
+    def render_district(self, value, record):
+        url = f"{record.district.get_absolute_url()}?{self.period_query}"
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_good(self, record):
+        return f"{record.good}/{record.applicable}"
+
+    def render_share(self, value):
+        return f"{formats.number_format(value, 2)}%"
+
+    def render_completeness(self, value, record):
+        return f"{record.reported}/{record.expected} ({formats.number_format(value, 2)}%)"
