@@ -500,6 +500,12 @@ class ProgressEntryQuerySet(models.QuerySet):
         ending on or before ``as_of``: the period completeness counts."""
         return self.filter(current_period_q(as_of))
 
+    def plan_entries(self, plan, *, as_of: datetime.date, within=None):
+        """Entries of every status of ``plan``'s targets for periods ending on or before
+        ``as_of``, inside ``within`` (a unit) when given: the raw-data export's rows."""
+        entries = self.filter(target__plan=plan, period_end__lte=as_of)
+        return entries.within(within) if within is not None else entries
+
     # Column order of ``raw_export_rows``; the CSV headers follow it.
     RAW_EXPORT_FIELDS = (
         "pk",

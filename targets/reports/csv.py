@@ -72,6 +72,14 @@ ENTRY_HEADERS = [
 assert len(ENTRY_HEADERS) == len(ProgressEntryQuerySet.RAW_EXPORT_FIELDS)
 
 
+FOUR_PLACES = Decimal("0.0001")
+
+
+def rounded(value: Decimal | None) -> Decimal | None:
+    """A computed ratio to four decimal places, the precision entries are stored with."""
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
+
+
 def plain(value) -> str:
     """A value as CSV text: decimals without trailing zeros, dates ISO, datetimes in
     local time with their offset, None as an empty cell."""
@@ -108,15 +116,15 @@ def export_status_csv(report: StatusReport) -> bytes:
                 target.measure,
                 target.comparator,
                 plain(target.target_value),
-                plain(figure.value),
+                plain(rounded(figure.value)),
                 plain(figure.numerator),
                 plain(figure.denominator),
-                plain(figure.expected_value),
+                plain(rounded(figure.expected_value)),
                 figure.status.value,
                 str(figure.status.label),
                 figure.reported,
                 figure.expected,
-                plain(figure.completeness),
+                plain(rounded(figure.completeness)),
                 plain(figure.last_period),
             ]
         )

@@ -156,13 +156,9 @@ class StatusReport:
             "year": self.as_of.year,
         }
 
-    def filename(self, extension: str, prefix: str = "bao-cao") -> str:
-        """``bao-cao-kh74-2022-2022-12-31.xlsx``; the unit code is added for a unit's report."""
-        parts = [prefix, self.plan.code]
-        if self.within is not None and self.within.kind != AdministrativeUnit.Kind.CITY:
-            parts.append(self.within.code)
-        parts.append(self.as_of.isoformat())
-        return "-".join(parts) + "." + extension
+    def filename(self, extension: str) -> str:
+        """``bao-cao-kh74-2022-2022-12-31.xlsx`` (see :func:`report_filename`)."""
+        return report_filename(self.plan, self.as_of, self.within, extension)
 
     @property
     def status_rule(self) -> list[str]:
@@ -197,6 +193,22 @@ class StatusReport:
                 "hạn hoàn thành."
             ),
         ]
+
+
+def report_filename(
+    plan: Plan,
+    as_of: datetime.date,
+    within: AdministrativeUnit | None,
+    extension: str,
+    prefix: str = "bao-cao",
+) -> str:
+    """``bao-cao-kh74-2022-2022-12-31.xlsx``: prefix, plan, the unit's code for a unit's
+    report (``bao-cao-kh74-2022-304-2022-12-31.pdf``), and the as-of date."""
+    parts = [prefix, plan.code]
+    if within is not None and within.kind != AdministrativeUnit.Kind.CITY:
+        parts.append(within.code)
+    parts.append(as_of.isoformat())
+    return "-".join(parts) + "." + extension
 
 
 def unit_label(unit: AdministrativeUnit) -> str:
