@@ -393,3 +393,31 @@ def test_commune_reporter_gets_its_commune(client, make_user, entries):
 def test_user_without_a_unit_is_refused(client, make_user):
     client.force_login(make_user("nobody"))
     assert client.get(reverse("targets:report-pdf"), QUERY, secure=True).status_code == 403
+
+
+def test_expected_figure_is_left_out_where_the_rule_uses_none(entries):
+    rows = list(csv.DictReader(io.StringIO(export_status_csv(report()).decode("utf-8-sig"))))
+    by_code = {row["Mã chỉ tiêu"]: row for row in rows}
+    assert by_code["DTI-01"]["Mức kỳ vọng"] == ""  # a rank without a baseline: "pending"
+    assert by_code["XHS-02"]["Mức kỳ vọng"] == ""  # a milestone
+    assert by_code["CQS-03c"]["Mức kỳ vọng"] == "30"  # at the deadline, the target itself
+
+
+@pytest.mark.parametrize("name", REPORT_URLS)
+def test_report_views_query_count_does_not_grow_with_entries(
+    name, client, make_user, entries, unit, make_entry, django_assert_num_queries
+):
+    viewer = make_user("lanhdao.huyen", memberships=[("304", "viewer")])
+    client.force_login(viewer)
+    # session, user, plan, plan-administrator group check, memberships (with units),
+    # then gather_report's six
+    with django_assert_num_queries(11):
+        assert client.get(reverse(name), QUERY, secure=True).status_code == 200
+    for code in (
+        AdministrativeUnit.objects.filter(parent__code="304")
+        .exclude(code__in=["11329", "11332"])
+        .values_list("code", flat=True)
+    ):
+        make_entry(entries, unit(code), numerator=1, denominator=3)
+    with django_assert_num_queries(11):
+        assert client.get(reverse(name), QUERY, secure=True).status_code == 200

@@ -247,6 +247,19 @@ def progress_share(target: Target, value: Decimal | None) -> Decimal | None:
     return Decimal(value) / Decimal(target.target_value)
 
 
+def expected_applies(target: Target) -> bool:
+    """False where the status rule compares with no expected figure (DESIGN.md step 4):
+    milestones and "lower is better" targets without a baseline; exports leave it out."""
+    if target.measure == Target.Measure.MILESTONE:
+        return False
+    return not (target.lower_is_better and target.baseline_value is None)
+
+
+def expected_figure(figure) -> Decimal | None:
+    """The figure expected by the date, where the status rule uses one."""
+    return figure.expected_value if expected_applies(figure.target) else None
+
+
 def format_value(target: Target, value: Decimal | None) -> str:
     """A figure as a person reads it: "40,0%", "1.234", "hạng 14", "Đạt"."""
     if value is None:

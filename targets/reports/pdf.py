@@ -42,6 +42,7 @@ from targets.reports.data import (
     STATUS_COLOURS,
     STATUS_FILLS,
     StatusReport,
+    expected_figure,
     format_target,
     format_value,
     progress_share,
@@ -390,8 +391,8 @@ def progress_chart(report: StatusReport, width: float = FRAME_WIDTH) -> Drawing:
                     strokeColor=None,
                 )
             )
-        expected = progress_share(target, figure.expected_value)
-        if expected is not None and target.measure != "milestone":
+        expected = progress_share(target, expected_figure(figure))
+        if expected is not None:
             x = x_of(expected)
             drawing.add(Line(x, y - 1, x, y + BAR_ROW - 2, strokeColor=colors.black, strokeWidth=1))
         label = format_value(target, figure.value)

@@ -21,6 +21,7 @@ from targets.models import Target
 from targets.reports.data import (
     STATUS_FILLS,
     StatusReport,
+    expected_figure,
     format_target,
     progress_share,
     unit_label,
@@ -188,7 +189,7 @@ def _summary_sheet(sheet, report: StatusReport):
             _put(sheet, row, 4, format_target(target))
             _put(sheet, row, 5, cell_number(target, target.target_value), number)
             _put(sheet, row, 6, cell_number(target, figure.value), number)
-            _put(sheet, row, 7, cell_number(target, figure.expected_value), number)
+            _put(sheet, row, 7, cell_number(target, expected_figure(figure)), number)
             _put(sheet, row, 8, share, SHARE)
             _put(sheet, row, 9, figure.numerator, "#,##0.##")
             _put(sheet, row, 10, figure.denominator, "#,##0.##")
