@@ -51,7 +51,6 @@ LEVELS = [
 ]
 
 COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 HUNDRED = Decimal(100)
 
 
@@ -211,6 +210,17 @@ def report_filename(
     return "-".join(parts) + "." + extension
 
 
+def roman(number: int) -> str:
+    """I, II, III, IV...: the numbering of a report's sections."""
+    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    result = ""
+    for value, numeral in numerals:
+        while number >= value:
+            result += numeral
+            number -= value
+    return result
+
+
 def unit_label(unit: AdministrativeUnit) -> str:
     """ "Quận Ngô Quyền", "Phường Máy Chai"; agencies and the city by their name."""
     if unit.kind in (AdministrativeUnit.Kind.AGENCY, AdministrativeUnit.Kind.CITY):
@@ -353,7 +363,7 @@ def gather_report(
 
     sections = []
     for pillar_figures in _group_by_pillar(figures):
-        number = ROMAN[len(sections)] if len(sections) < len(ROMAN) else str(len(sections) + 1)
+        number = roman(len(sections) + 1)
         sections.append(PillarSection(number, pillar_figures[0].target.pillar, pillar_figures))
 
     # Place name (Nghị định 30/2020): a district's or commune's own name, else the city's.

@@ -13,19 +13,14 @@ The output is byte-for-byte reproducible (``invariant``): the same data give the
 
 import io
 from collections import OrderedDict
-from decimal import Decimal
-from pathlib import Path
 
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     HRFlowable,
@@ -38,39 +33,23 @@ from reportlab.platypus import (
 )
 
 from targets.models import AdministrativeUnit
+from targets.reports.chart import progress_chart
 from targets.reports.data import (
     STATUS_COLOURS,
     STATUS_FILLS,
     StatusReport,
-    expected_figure,
     format_target,
     format_value,
-    progress_share,
+    roman,
     unit_label,
 )
+from targets.reports.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from targets.status import STATUS_ORDER
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "targets" / "fonts"
-FONT = "DejaVuSerif"
-FONT_BOLD = "DejaVuSerif-Bold"
-FONT_ITALIC = "DejaVuSerif-Italic"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # Margins of an administrative document: left 30 mm, right 15 mm, top and bottom 20 mm.
 LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
-
-
-def register_fonts():
-    """Register the DejaVu Serif family once per process."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    for name in (FONT, FONT_BOLD, FONT_ITALIC):
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"{name}.ttf")))
-    addMapping(FONT, 0, 0, FONT)
-    addMapping(FONT, 1, 0, FONT_BOLD)
-    addMapping(FONT, 0, 1, FONT_ITALIC)
-    addMapping(FONT, 1, 1, FONT_BOLD)
 
 
 def _styles():
@@ -178,21 +157,11 @@ def export_report_pdf(report: StatusReport) -> bytes:
     for section in report.sections:
         number += 1
         story += _pillar_section(section, styles)
-    story += _chart_section(report, styles, _roman(number + 1))
-    story += _missing_section(report, styles, _roman(number + 2))
-    story += _method_section(report, styles, _roman(number + 3))
+    story += _chart_section(report, styles, roman(number + 1))
+    story += _missing_section(report, styles, roman(number + 2))
+    story += _method_section(report, styles, roman(number + 3))
     document.build(story, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
-
-
-def _roman(number: int) -> str:
-    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-    result = ""
-    for value, numeral in numerals:
-        while number >= value:
-            result += numeral
-            number -= value
-    return result
 
 
 def _escape(text) -> str:
@@ -341,88 +310,6 @@ def _pillar_section(section, styles):
     return [KeepTogether([heading, summary, Spacer(1, 4), table])]
 
 
-BAR_ROW = 15  # points per target in the chart
-CHART_MAX = Decimal("1.25")  # the bar axis runs to 125% of the target
-
-
-def progress_chart(report: StatusReport, width: float = FRAME_WIDTH) -> Drawing:
-    """Horizontal bars of each target's value / target (capped at 125%), coloured by
-    status, with the 100% line and a tick at the share expected by the date."""
-    figures = report.figures
-    label_width, value_width, axis_height = 48, 70, 22
-    bar_x = label_width
-    bar_width = width - label_width - value_width
-    height = BAR_ROW * len(figures) + axis_height + 6
-    drawing = Drawing(width, height, initialFontName=FONT)
-
-    def x_of(share):
-        share = min(max(Decimal(share), Decimal(0)), CHART_MAX)
-        return bar_x + float(share / CHART_MAX) * bar_width
-
-    for tick in (0, 25, 50, 75, 100, 125):
-        x = x_of(Decimal(tick) / 100)
-        drawing.add(
-            Line(
-                x,
-                axis_height - 2,
-                x,
-                height,
-                strokeColor=colors.HexColor("#DDDDDD"),
-                strokeWidth=0.4,
-            )
-        )
-        drawing.add(
-            String(x, axis_height - 12, f"{tick}%", fontName=FONT, fontSize=7, textAnchor="middle")
-        )
-    for index, figure in enumerate(figures):
-        target = figure.target
-        y = height - (index + 1) * BAR_ROW
-        drawing.add(String(0, y + 3, target.code, fontName=FONT, fontSize=7.5))
-        share = progress_share(target, figure.value)
-        colour = colors.HexColor("#" + STATUS_COLOURS[figure.status])
-        if share is not None:
-            drawing.add(
-                Rect(
-                    bar_x,
-                    y + 1,
-                    max(x_of(share) - bar_x, 0.8),
-                    BAR_ROW - 5,
-                    fillColor=colour,
-                    strokeColor=None,
-                )
-            )
-        expected = progress_share(target, expected_figure(figure))
-        if expected is not None:
-            x = x_of(expected)
-            drawing.add(Line(x, y - 1, x, y + BAR_ROW - 2, strokeColor=colors.black, strokeWidth=1))
-        label = format_value(target, figure.value)
-        if share is not None and target.measure != "milestone":
-            label += f" ({min(share, Decimal(9.99)) * 100:.0f}%)"
-        drawing.add(
-            String(
-                bar_x + bar_width + 4,
-                y + 3,
-                label,
-                fontName=FONT,
-                fontSize=7,
-                fillColor=colour if share is None else colors.black,
-            )
-        )
-    x100 = x_of(Decimal(1))
-    drawing.add(
-        Line(
-            x100,
-            axis_height - 2,
-            x100,
-            height,
-            strokeColor=colors.black,
-            strokeWidth=0.8,
-            strokeDashArray=[2, 2],
-        )
-    )
-    return drawing
-
-
 def _legend(styles) -> Paragraph:
     """The status colours, as coloured squares before each label."""
     items = [
@@ -447,7 +334,7 @@ def _chart_section(report: StatusReport, styles, number: str):
                 ),
                 Paragraph(_escape(explanation), styles["small"]),
                 Spacer(1, 6),
-                progress_chart(report),
+                progress_chart(report, FRAME_WIDTH),
                 Spacer(1, 4),
                 _legend(styles),
             ]
