@@ -557,6 +557,77 @@ class ProgressEntryQuerySet(models.QuerySet):
             .order_by("target", "period_end")
         )
 
+    # --- Reports and exports (targets.reports) ---
+
+    def unit_figures(self, as_of: datetime.date):
+        """Each (target, unit)'s latest approved figure on or before ``as_of`` as dicts:
+        ``target``, ``unit`` (ids), ``value``, ``numerator``, ``denominator`` (in the
+        target's unit), ``period_end``, ``approved_at``. One query."""
+        return (
+            self.latest_approved(as_of)
+            .values(
+                "target",
+                "unit",
+                "value",
+                "numerator",
+                "denominator",
+                "period_end",
+                "approved_at",
+            )
+            .order_by()
+        )
+
+    def current_period(self, as_of: datetime.date):
+        """Entries, of any status, of the latest period of their target's frequency
+        ending on or before ``as_of``: the period completeness counts."""
+        return self.filter(current_period_q(as_of))
+
+    def plan_entries(self, plan, *, as_of: datetime.date, within=None):
+        """Entries of every status of ``plan``'s targets for periods ending on or before
+        ``as_of``, inside ``within`` (a unit) when given: the raw-data export's rows."""
+        entries = self.filter(target__plan=plan, period_end__lte=as_of)
+        return entries.within(within) if within is not None else entries
+
+    # Column order of ``raw_export_rows``; the CSV headers follow it.
+    RAW_EXPORT_FIELDS = (
+        "pk",
+        "target__plan__code",
+        "target__code",
+        "target__name",
+        "unit__code",
+        "unit__name",
+        "unit__level",
+        "unit__parent__code",
+        "period_end",
+        "numerator",
+        "denominator",
+        "value",
+        "status",
+        "note",
+        "evidence_url",
+        "review_note",
+        "created_by__username",
+        "created_at",
+        "updated_by__username",
+        "updated_at",
+        "submitted_at",
+        "approved_by__username",
+        "approved_at",
+        "version",
+    )
+
+    def raw_export_rows(self):
+        """Every entry, whatever its status, as a tuple in ``RAW_EXPORT_FIELDS`` order:
+        plan, target and unit codes and names, the figures as stored, the workflow state,
+        and who recorded, last changed and approved it, when (aware datetimes).
+
+        One query: codes and usernames come through joins, never per-row lookups.
+        Iterate with ``.iterator(chunk_size=...)`` to keep memory constant.
+        """
+        return self.order_by(
+            "target__plan__code", "target__code", "unit__code", "period_end", "pk"
+        ).values_list(*self.RAW_EXPORT_FIELDS)
+
 
 class ProgressEntry(models.Model):
     class Status(models.TextChoices):

@@ -1,0 +1,173 @@
+"""CSV exports: the status of each target, and the raw progress entries for analysts.
+
+Both are UTF-8 with a byte-order mark so that Excel opens Vietnamese text correctly.
+Numbers use a decimal point and dates ISO 8601, for machines; the XLSX and PDF exports
+are the ones formatted for people.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from targets.models import ProgressEntryQuerySet
+from targets.reports.data import StatusReport, expected_figure
+
+BOM = "\ufeff"
+CHUNK_SIZE = 2000  # rows fetched per round trip and written per chunk of the response
+
+STATUS_HEADERS = [
+    gettext_lazy("Mã kế hoạch"),
+    gettext_lazy("Phạm vi"),
+    gettext_lazy("Ngày số liệu"),
+    gettext_lazy("Mã trụ cột"),
+    gettext_lazy("Trụ cột"),
+    gettext_lazy("Mã chỉ tiêu"),
+    gettext_lazy("Chỉ tiêu"),
+    gettext_lazy("Loại số liệu"),
+    gettext_lazy("So sánh"),
+    gettext_lazy("Giá trị mục tiêu"),
+    gettext_lazy("Số liệu"),
+    gettext_lazy("Tử số"),
+    gettext_lazy("Mẫu số"),
+    gettext_lazy("Mức kỳ vọng"),
+    gettext_lazy("Mã trạng thái"),
+    gettext_lazy("Trạng thái"),
+    gettext_lazy("Đơn vị đã báo cáo kỳ này"),
+    gettext_lazy("Đơn vị phải báo cáo"),
+    gettext_lazy("Tỷ lệ báo cáo (%)"),
+    gettext_lazy("Kỳ báo cáo gần nhất"),
+]
+
+# One header per field of ``ProgressEntryQuerySet.RAW_EXPORT_FIELDS``, in that order.
+ENTRY_HEADERS = [
+    gettext_lazy("Mã số liệu"),
+    gettext_lazy("Mã kế hoạch"),
+    gettext_lazy("Mã chỉ tiêu"),
+    gettext_lazy("Chỉ tiêu"),
+    gettext_lazy("Mã đơn vị"),
+    gettext_lazy("Đơn vị"),
+    gettext_lazy("Cấp"),
+    gettext_lazy("Mã đơn vị cấp trên"),
+    gettext_lazy("Kỳ báo cáo (ngày cuối kỳ)"),
+    gettext_lazy("Tử số"),
+    gettext_lazy("Mẫu số"),
+    gettext_lazy("Giá trị"),
+    gettext_lazy("Trạng thái"),
+    gettext_lazy("Ghi chú"),
+    gettext_lazy("Đường dẫn minh chứng"),
+    gettext_lazy("Ý kiến người duyệt"),
+    gettext_lazy("Người nhập"),
+    gettext_lazy("Thời điểm nhập"),
+    gettext_lazy("Người sửa cuối"),
+    gettext_lazy("Thời điểm sửa cuối"),
+    gettext_lazy("Thời điểm gửi duyệt"),
+    gettext_lazy("Người duyệt"),
+    gettext_lazy("Thời điểm duyệt"),
+    gettext_lazy("Phiên bản"),
+]
+assert len(ENTRY_HEADERS) == len(ProgressEntryQuerySet.RAW_EXPORT_FIELDS)
+
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def rounded(value: Decimal | None) -> Decimal | None:
+    """A computed ratio to four decimal places, the precision entries are stored with."""
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cell_formatter():
+    """A function turning one value into CSV text: decimals without trailing zeros,
+    dates ISO, datetimes in the current time zone with their offset, None empty.
+
+    Dispatches on the exact type (a dict lookup per cell: the raw export formats
+    millions of cells, and ``timezone.localtime`` per cell costs a thread-local lookup).
+    """
+    zone = timezone.get_current_timezone()
+    by_type = {
+        str: str,
+        int: str,
+        type(None): lambda value: "",
+        Decimal: _decimal_text,
+        datetime.date: datetime.date.isoformat,
+        datetime.datetime: lambda value: value.astimezone(zone).isoformat(timespec="seconds"),
+    }
+
+    def text(value) -> str:
+        return by_type.get(type(value), str)(value)
+
+    return text
+
+
+def plain(value) -> str:
+    """One value as CSV text (see :func:`cell_formatter`)."""
+    return cell_formatter()(value)
+
+
+def export_status_csv(report: StatusReport) -> bytes:
+    """One row per target of ``report``: codes, names, figures and status (UTF-8, BOM)."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer)
+    writer.writerow([str(header) for header in STATUS_HEADERS])
+    scope = report.within.code if report.within is not None else ""
+    for figure in report.figures:
+        target = figure.target
+        writer.writerow(
+            [
+                report.plan.code,
+                scope,
+                report.as_of.isoformat(),
+                target.pillar.code,
+                target.pillar.display_name,
+                target.code,
+                target.display_name,
+                target.measure,
+                target.comparator,
+                plain(target.target_value),
+                plain(rounded(figure.value)),
+                plain(figure.numerator),
+                plain(figure.denominator),
+                plain(rounded(expected_figure(figure))),
+                figure.status.value,
+                str(figure.status.label),
+                figure.reported,
+                figure.expected,
+                plain(rounded(figure.completeness)),
+                plain(figure.last_period),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_entries_csv(entries, *, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The raw entries of ``entries`` (a ProgressEntry queryset, already scoped), every
+    status, as chunks of UTF-8 CSV starting with a BOM and the header row.
+
+    One query, streamed with ``iterator(chunk_size)``: memory stays constant whatever
+    the number of entries. Feed it to a ``StreamingHttpResponse`` or write it to a file.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(BOM)
+    writer.writerow([str(header) for header in ENTRY_HEADERS])
+    text = cell_formatter()
+    rows = 0
+    for row in entries.raw_export_rows().iterator(chunk_size=chunk_size):
+        writer.writerow([text(value) for value in row])
+        rows += 1
+        if rows % chunk_size == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")

@@ -1,0 +1,108 @@
+"""The arguments of a report, read from a request's query string or the command line.
+
+Both the views and ``manage.py export_report`` go through :func:`resolve_report_args`,
+so the same arguments select the same plan, date and units. Errors carry a message in
+Vietnamese for the person who typed the address or the command.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.models import AdministrativeUnit, Membership, Plan, user_is_plan_administrator
+
+# Level order, highest first: a person's report covers their highest unit.
+_LEVEL_RANK = {"city": 0, "district": 1, "commune": 2}
+
+
+class ReportParameterError(ValueError):
+    """A missing or malformed report argument (HTTP 400, or a command error)."""
+
+
+@dataclass(frozen=True)
+class ReportArgs:
+    plan: Plan
+    as_of: datetime.date
+    within: AdministrativeUnit | None  # None: the whole city
+
+
+def parse_as_of(text: str | None) -> datetime.date:
+    """``YYYY-MM-DD``; empty means today (in the project's time zone)."""
+    if not text:
+        return timezone.localdate()
+    try:
+        return datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise ReportParameterError(
+            _("Ngày “%(value)s” không hợp lệ: dùng dạng NĂM-THÁNG-NGÀY, ví dụ 2022-12-31.")
+            % {"value": text}
+        ) from None
+
+
+def get_plan(code: str | None) -> Plan:
+    if not code:
+        raise ReportParameterError(
+            _("Thiếu mã kế hoạch (plan). Các kế hoạch hiện có: %(codes)s.")
+            % {"codes": ", ".join(Plan.objects.values_list("code", flat=True))}
+        )
+    try:
+        return Plan.objects.get(code=code.strip())
+    except Plan.DoesNotExist:
+        raise ReportParameterError(
+            _("Không có kế hoạch mã “%(code)s”. Các kế hoạch hiện có: %(codes)s.")
+            % {"code": code, "codes": ", ".join(Plan.objects.values_list("code", flat=True))}
+        ) from None
+
+
+def get_unit(code: str) -> AdministrativeUnit:
+    try:
+        return AdministrativeUnit.objects.select_related("parent__parent").get(code=code.strip())
+    except AdministrativeUnit.DoesNotExist:
+        raise ReportParameterError(_("Không có đơn vị mã “%(code)s”.") % {"code": code}) from None
+
+
+def report_unit_for(user, unit_code: str | None = None) -> AdministrativeUnit | None:
+    """The units a report for ``user`` covers: None for the whole city (superusers, plan
+    administrators and members of the city), else their highest unit (a district's
+    viewer gets the district). ``unit_code`` narrows it to a unit inside their scope.
+
+    Raises PermissionDenied for a unit outside the scope or a user with no unit.
+    """
+    sees_all = user.is_superuser or user_is_plan_administrator(user)
+    if unit_code:
+        unit = get_unit(unit_code)
+        if (
+            not sees_all
+            and not AdministrativeUnit.objects.for_scope(user).filter(pk=unit.pk).exists()
+        ):
+            raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi được phân quyền của bạn."))
+        return unit
+    if sees_all:
+        return None
+    units = [
+        membership.unit
+        for membership in Membership.objects.filter(user=user).select_related(
+            "unit__parent__parent"
+        )
+    ]
+    if not units:
+        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền đơn vị nào."))
+    top = min(units, key=lambda unit: (_LEVEL_RANK[unit.level], unit.kind != "city", unit.code))
+    return None if top.kind == AdministrativeUnit.Kind.CITY else top
+
+
+def resolve_report_args(
+    *, plan: str | None, as_of: str | None, unit: str | None = None, user=None
+) -> ReportArgs:
+    """Plan, date and units of a report; ``user`` (a request's) limits the units to
+    their scope, None (the command line) allows any unit."""
+    as_of_date = parse_as_of(as_of)
+    plan_obj = get_plan(plan)
+    if user is None:
+        within = get_unit(unit) if unit else None
+    else:
+        within = report_unit_for(user, unit)
+    return ReportArgs(plan=plan_obj, as_of=as_of_date, within=within)

@@ -1,0 +1,135 @@
+"""The raw-data CSV of progress entries: every status, who and when, streamed in one query.
+
+The 100,000-entry memory measurement is ``bench/raw_csv_memory.py``, not a test.
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from targets.models import AdministrativeUnit, Plan, ProgressEntry
+from targets.reports import export_entries_csv
+
+pytestmark = pytest.mark.django_db
+
+QUERY = {"plan": "kh74-2022", "as_of": "2022-12-31"}
+MONTH_ENDS = [
+    datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1) for month in range(1, 12)
+] + [datetime.date(2022, 12, 31)]
+
+
+def bulk_entries(target, user, count):
+    """``count`` approved CQS-03c entries, monthly, across the communes (one INSERT batch)."""
+    communes = list(AdministrativeUnit.objects.filter(level="commune").order_by("code"))
+    entries = [
+        ProgressEntry(
+            target=target,
+            unit=communes[i % len(communes)],
+            period_end=MONTH_ENDS[i // len(communes)],
+            numerator=i % 7,
+            denominator=7,
+            value=100 * (i % 7) / 7,
+            status="approved",
+            created_by=user,
+        )
+        for i in range(count)
+    ]
+    ProgressEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def read(chunks) -> list[dict]:
+    content = b"".join(chunks)
+    assert content.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_raw_csv_is_one_query_whatever_the_number_of_entries(
+    count, target, admin_user, django_assert_num_queries
+):
+    bulk_entries(target("CQS-03c"), admin_user, count)
+    entries = ProgressEntry.objects.plan_entries(
+        Plan.objects.get(code="kh74-2022"), as_of=datetime.date(2022, 12, 31)
+    )
+    # the entries joined with plan, target, unit, parent unit and the three users
+    with django_assert_num_queries(1):
+        rows = read(export_entries_csv(entries, chunk_size=100))
+    assert len(rows) == count
+
+
+def test_raw_csv_has_every_status_with_who_and_when(target, unit, make_entry, make_user):
+    reporter = make_user("baocao.xa")
+    reviewer = make_user("duyet.huyen")
+    cqs = target("CQS-03c")
+    approved = make_entry(cqs, unit("11329"), numerator=30, denominator=60, user=reporter)
+    approved.approved_by = reviewer
+    approved.approved_at = timezone.make_aware(datetime.datetime(2023, 1, 5, 9, 30))
+    approved.note = "Số liệu quý IV, có minh chứng"
+    approved.save()
+    make_entry(cqs, unit("11332"), numerator=1, denominator=4, status="draft", user=reporter)
+    make_entry(cqs, unit("11335"), numerator=1, denominator=4, status="returned")
+    make_entry(cqs, unit("11338"), numerator=1, denominator=4, status="submitted")
+    entries = ProgressEntry.objects.plan_entries(
+        Plan.objects.get(code="kh74-2022"), as_of=datetime.date(2022, 12, 31)
+    )
+    rows = read(export_entries_csv(entries))
+    assert sorted(row["Trạng thái"] for row in rows) == [
+        "approved",
+        "draft",
+        "returned",
+        "submitted",
+    ]
+    row = next(row for row in rows if row["Mã đơn vị"] == "11329")
+    assert row["Mã kế hoạch"] == "kh74-2022" and row["Mã chỉ tiêu"] == "CQS-03c"
+    assert row["Đơn vị"] == "Máy Chai" and row["Mã đơn vị cấp trên"] == "304"
+    assert row["Chỉ tiêu"] == "Hồ sơ công việc cấp xã được xử lý trên môi trường mạng"
+    assert (row["Tử số"], row["Mẫu số"], row["Giá trị"]) == ("30", "60", "50")
+    assert row["Kỳ báo cáo (ngày cuối kỳ)"] == "2022-12-31"
+    assert (row["Người nhập"], row["Người duyệt"]) == ("baocao.xa", "duyet.huyen")
+    assert row["Thời điểm duyệt"] == "2023-01-05T09:30:00+07:00"
+    assert row["Ghi chú"] == "Số liệu quý IV, có minh chứng"
+
+
+def test_raw_csv_view_streams_only_the_users_scope(client, make_user, target, unit, make_entry):
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), numerator=1, denominator=2)  # Ngô Quyền
+    make_entry(cqs, unit("11296"), numerator=1, denominator=2, status="draft")  # Hồng Bàng
+    make_entry(target("CQS-01"), unit("31"), numerator=1, denominator=2)  # the city
+    client.force_login(make_user("lanhdao.huyen", memberships=[("304", "viewer")]))
+    response = client.get(reverse("targets:entries-csv"), QUERY, secure=True)
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="so-lieu-kh74-2022-304-2022-12-31.csv"'
+    )
+    assert [row["Mã đơn vị"] for row in read(response.streaming_content)] == ["11329"]
+
+
+def test_raw_csv_view_of_the_city_has_every_entry(client, admin_user, target, unit, make_entry):
+    make_entry(target("CQS-03c"), unit("11296"), numerator=1, denominator=2, status="draft")
+    make_entry(target("CQS-01"), unit("31"), numerator=1, denominator=2)
+    make_entry(target("CQS-01"), unit("31"), datetime.date(2023, 3, 31), numerator=1,
+               denominator=2)  # fmt: skip
+    client.force_login(admin_user)
+    response = client.get(reverse("targets:entries-csv"), QUERY, secure=True)
+    rows = read(response.streaming_content)
+    # The entry after the as-of date is left out.
+    assert sorted(row["Mã đơn vị"] for row in rows) == ["11296", "31"]
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_raw_csv_view_query_count_is_fixed(
+    count, client, admin_user, target, django_assert_num_queries
+):
+    bulk_entries(target("CQS-03c"), admin_user, count)
+    client.force_login(admin_user)
+    # session, user, plan, then the one streamed query of the entries
+    with django_assert_num_queries(4):
+        response = client.get(reverse("targets:entries-csv"), QUERY, secure=True)
+        rows = read(response.streaming_content)
+    assert len(rows) == count
