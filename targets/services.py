@@ -72,11 +72,13 @@ def _lock(entry: ProgressEntry, expected_version: int | None) -> ProgressEntry:
     """The stored entry, locked for this transaction; refused when it moved on."""
     current = (
         ProgressEntry.objects.select_for_update(of=("self",))
-        .select_related("unit__parent", "target__plan", "updated_by")
+        .select_related("unit__parent", "target__plan")
         .get(pk=entry.pk)
     )
     if expected_version is not None and current.version != expected_version:
-        raise EntryConflict(current)
+        # Read again for the message: after waiting on the lock, PostgreSQL re-reads
+        # the locked row but not the rows joined to it (who saved).
+        raise EntryConflict(ProgressEntry.objects.select_related("updated_by").get(pk=entry.pk))
     return current
 
 
