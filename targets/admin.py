@@ -8,6 +8,7 @@ through ``targets.services``.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -30,6 +31,33 @@ from targets.models import (
 )
 
 LOCALIZED_NUMBERS = {models.DecimalField: {"localize": True}}
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget queries the posted value when it shows the form
+    again; a value that is not an id (" ", "abc") made that query raise (a 500).
+    Such values are dropped here: the field's own error says what was wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.field.remote_field.model._meta.pk
+
+        def is_id(raw):
+            try:
+                pk.to_python(raw)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [raw for raw in value if is_id(raw)], attr)
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def sees_everything(user) -> bool:
@@ -64,7 +92,7 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -126,7 +154,7 @@ class ProgressEntryInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -334,7 +362,7 @@ class WorkflowForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [
@@ -580,7 +608,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__level"]
     list_select_related = ["user", "unit"]
