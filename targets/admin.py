@@ -1,15 +1,25 @@
-"""Django admin: plans, targets and units for plan administrators; progress entry for staff."""
+"""Django admin: plans, targets, units and memberships for plan administrators; progress
+entry and review for reporters and reviewers, each limited to the units of its scope.
+
+Who may do what with an entry is ``targets.roles.entry_permissions``; every write goes
+through ``targets.services``.
+"""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from targets import periods
+from targets import periods, roles, services
 from targets.models import (
     AdministrativeUnit,
     Membership,
@@ -17,9 +27,53 @@ from targets.models import (
     Plan,
     ProgressEntry,
     Target,
+    user_is_plan_administrator,
 )
 
 LOCALIZED_NUMBERS = {models.DecimalField: {"localize": True}}
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget queries the posted value when it shows the form
+    again; a value that is not an id (" ", "abc") made that query raise (a 500).
+    Such values are dropped here: the field's own error says what was wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.field.remote_field.model._meta.pk
+
+        def is_id(raw):
+            try:
+                pk.to_python(raw)
+            except ValidationError:
+                return False
+            return True
+
+        return super().optgroups(name, [raw for raw in value if is_id(raw)], attr)
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def sees_everything(user) -> bool:
+    return user.is_superuser or user_is_plan_administrator(user)
+
+
+def autocomplete_for(request, model_name: str, field_name: str) -> bool:
+    """Whether ``request`` is the admin autocomplete of ``targets.<model_name>.<field_name>``."""
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("app_label") == "targets"
+        and request.GET.get("model_name") == model_name
+        and request.GET.get("field_name") == field_name
+    )
 
 
 @admin.register(Plan)
@@ -38,13 +92,33 @@ class PillarAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["code", "name", "name_en"]
     ordering = ["code"]
     autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if sees_everything(user):
+            return queryset
+        units = AdministrativeUnit.objects
+        return queryset.filter(
+            models.Q(pk__in=units.for_scope(user).values("pk"))
+            | models.Q(pk__in=units.reportable_by(user).values("pk"))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if autocomplete_for(request, "progressentry", "unit"):
+            # Only the units this user may record entries for.
+            queryset = queryset.filter(
+                pk__in=AdministrativeUnit.objects.reportable_by(request.user).values("pk")
+            )
+        return queryset, may_have_duplicates
 
 
 class EntryInlineFormSet(forms.BaseInlineFormSet):
@@ -71,11 +145,16 @@ class ProgressEntryInline(admin.TabularInline):
     verbose_name_plural = _("số liệu báo cáo (50 kỳ mới nhất)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit", "created_by")
+        return (
+            super()
+            .get_queryset(request)
+            .for_admin(request.user)
+            .select_related("unit", "created_by")
+        )
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -127,6 +206,20 @@ class TargetAdmin(SimpleHistoryAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        return queryset.filter(pk__in=Target.objects.for_scope(request.user).values("pk"))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if autocomplete_for(request, "progressentry", "target"):
+            # Only the targets this user may report (a unit of its scope reports them).
+            reportable = Target.objects.for_scope(request.user, [Membership.Role.REPORTER])
+            queryset = queryset.filter(pk__in=reportable.values("pk"))
+        return queryset, may_have_duplicates
+
     @admin.display(description=_("Tất cả số liệu"))
     def all_entries_link(self, obj):
         if obj.pk is None:
@@ -176,9 +269,17 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 class ProgressEntryForm(forms.ModelForm):
+    """The reporter's form. It carries the version the reporter started from, so a save
+    after someone else's is refused with the other person named and this input kept."""
+
     evidence_url = forms.URLField(
         label=_("đường dẫn minh chứng"), max_length=500, required=False, assume_scheme="https"
     )
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    # Set by ProgressEntryAdmin.get_form on the per-request class.
+    user = None
+    save_error = None
 
     class Meta:
         model = ProgressEntry
@@ -194,10 +295,76 @@ class ProgressEntryForm(forms.ModelForm):
             "evidence_file",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+        if "note" in self.fields:
+            self.fields["note"].max_length = 5000
+            self.fields["note"].validators.append(
+                forms.fields.validators.MaxLengthValidator(
+                    5000, message=_("Ghi chú dài quá 5.000 ký tự.")
+                )
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        stale = self.instance.pk is not None and (
+            cleaned.get("seen_version") != self.instance.version
+        )
+        if stale or isinstance(self.save_error, services.EntryConflict):
+            self._refuse_stale()
+        elif self.save_error is not None:
+            self.add_error(None, self.save_error.messages)
+        target, unit = cleaned.get("target"), cleaned.get("unit")
+        if target and unit and self.user and not roles.may_report(self.user, target, unit):
+            self.add_error("unit", _("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+        return cleaned
+
+    def _refuse_stale(self):
+        current = ProgressEntry.objects.select_related("updated_by").get(pk=self.instance.pk)
+        self.add_error(None, services.EntryConflict(current).messages)
+        # Shown back with the stored version, so saving again is a deliberate overwrite.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = str(current.version)
+
+
+WORKFLOW_ACTIONS = {
+    # action: (service, button label, reason label or None, reason required, done message)
+    roles.SUBMIT: (services.entry_submit, _("Gửi duyệt"), None, False, _("Đã gửi duyệt.")),
+    roles.APPROVE: (
+        services.entry_approve,
+        _("Duyệt"),
+        _("Ý kiến khi duyệt (không bắt buộc)"),
+        False,
+        _("Đã duyệt: số liệu được tính và bị khoá."),
+    ),
+    roles.RETURN: (
+        services.entry_return,
+        _("Trả lại"),
+        _("Lý do trả lại (bắt buộc; người báo cáo sẽ thấy)"),
+        True,
+        _("Đã trả lại số liệu cho người báo cáo."),
+    ),
+    roles.REOPEN: (
+        services.entry_reopen,
+        _("Mở lại"),
+        _("Lý do mở lại (bắt buộc)"),
+        True,
+        _("Đã mở lại số liệu; số liệu không còn được tính cho đến khi được duyệt lại."),
+    ),
+}
+
+
+class WorkflowForm(forms.Form):
+    version = forms.IntegerField(min_value=1)
+    reason = forms.CharField(required=False, max_length=services.REASON_MAX_LENGTH)
+
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     form = ProgressEntryForm
+    change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [
         "target_code",
         "unit",
@@ -224,6 +391,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["target", "unit"]
     show_full_result_count = False
     formfield_overrides = LOCALIZED_NUMBERS
+    actions = ["approve_selected"]
     readonly_fields = [
         "status",
         "review_note",
@@ -234,41 +402,215 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
         "submitted_at",
         "approved_by",
         "approved_at",
+        "returned_by",
+        "returned_at",
         "version",
     ]
-    fieldsets = [
-        (None, {"fields": ["target", "unit", "period_end"]}),
-        (
-            _("Số liệu"),
-            {
-                "fields": ["numerator", "denominator", "value"],
-                "description": _(
-                    "Chỉ tiêu tỷ lệ: nhập tử số và mẫu số, giá trị % được tính tự động. "
-                    "Mốc hoàn thành: giá trị 1 là đạt, 0 là chưa đạt. "
-                    "Các chỉ tiêu khác: nhập giá trị."
-                ),
-            },
-        ),
-        (_("Minh chứng"), {"fields": ["note", "evidence_url", "evidence_file"]}),
-        (
-            _("Trạng thái và theo dõi"),
-            {"fields": readonly_fields},
-        ),
-    ]
+
+    # Scope: a reporter sees the entries of its units, a reviewer those past draft.
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_admin(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        entry = super().get_object(request, object_id, from_field)
+        if entry is None:
+            # Out of scope and missing look the same: a typed URL reveals nothing.
+            raise Http404(gettext("Không tìm thấy số liệu này trong phạm vi của bạn."))
+        return entry
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return bool(roles.entry_permissions(request.user, obj) & {roles.VIEW, roles.CHANGE})
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return roles.CHANGE in roles.entry_permissions(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Approved entries are locked; the rest only a superuser may delete, one at a time.
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_locked)
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("targets.review_progressentry")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Bulk delete would bypass the lock on approved entries.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices (and what a POST may name) are what this user may report.
+        if db_field.name == "target":
+            kwargs["queryset"] = Target.objects.for_scope(
+                request.user, [Membership.Role.REPORTER]
+            ).select_related("plan")
+        elif db_field.name == "unit":
+            kwargs["queryset"] = AdministrativeUnit.objects.reportable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # modelform_factory builds a new class per request: safe to set attributes.
+        form.user = request.user
+        form.save_error = getattr(request, "_entry_save_error", None)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        editable = obj is None or self.has_change_permission(request, obj)
+        first = ["target", "unit", "period_end"] + (["seen_version"] if obj and editable else [])
+        fieldsets = []
+        if obj is not None and obj.review_note:
+            fieldsets.append(
+                (
+                    _("Ý kiến người duyệt"),
+                    {"fields": ["status", "review_note", "returned_by", "returned_at"]},
+                )
+            )
+        fieldsets += [
+            (None, {"fields": first}),
+            (
+                _("Số liệu"),
+                {
+                    "fields": ["numerator", "denominator", "value"],
+                    "description": _(
+                        "Chỉ tiêu tỷ lệ: nhập tử số và mẫu số, giá trị % được tính tự động. "
+                        "Mốc hoàn thành: giá trị 1 là đạt, 0 là chưa đạt. "
+                        "Các chỉ tiêu khác: nhập giá trị."
+                    ),
+                },
+            ),
+            (_("Minh chứng"), {"fields": ["note", "evidence_url", "evidence_file"]}),
+        ]
+        if obj is not None:
+            shown = {name for _title, options in fieldsets for name in options["fields"]}
+            tracking = [name for name in self.readonly_fields if name not in shown]
+            fieldsets.append((_("Trạng thái và theo dõi"), {"fields": tracking}))
+        return fieldsets
 
     @admin.display(description=_("chỉ tiêu"), ordering="target__code")
     def target_code(self, obj):
         return f"{obj.target.code} ({obj.target.plan.year})"
 
+    # Writes go through the services.
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            entry = services.entry_update(
+                entry=obj, user=request.user, expected_version=form.cleaned_data["seen_version"]
+            )
+        else:
+            entry = services.entry_create(entry=obj, user=request.user)
+        if "_submit" in request.POST:
+            services.entry_submit(entry=entry, user=request.user, expected_version=entry.version)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The form was valid but the save was refused (someone saved first, or won
+            # the unique period meanwhile): everything rolled back; show the form again
+            # with this person's input and the reason.
+            if request.method != "POST" or hasattr(request, "_entry_save_error"):
+                raise
+            request._entry_save_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit" in request.POST:
+            return self._after_submit(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            return self._after_submit(request, obj)
+        return super().response_change(request, obj)
+
+    def _after_submit(self, request, obj):
+        self.message_user(request, gettext("Đã lưu và gửi duyệt."), messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(obj.pk))
+
+    def _change_url(self, pk):
+        return reverse("admin:targets_progressentry_change", args=[pk])
+
+    # The review workflow: one POST view for the buttons below the entry.
+    def get_urls(self):
+        workflow = path(
+            "<path:object_id>/workflow/<str:action>/",
+            self.admin_site.admin_view(self.workflow_view),
+            name="targets_progressentry_workflow",
+        )
+        return [workflow, *super().get_urls()]
+
+    def workflow_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in WORKFLOW_ACTIONS:
+            raise Http404
+        entry = self.get_object(request, unquote(object_id))
+        service, _label, reason_label, _required, done = WORKFLOW_ACTIONS[action]
+        form = WorkflowForm(request.POST)
+        back = self._change_url(entry.pk)
+        if not form.is_valid():
+            messages.error(request, gettext("Yêu cầu không hợp lệ; hãy tải lại trang và thử lại."))
+            return HttpResponseRedirect(back)
+        kwargs = {"entry": entry, "user": request.user}
+        kwargs["expected_version"] = form.cleaned_data["version"]
+        reason = form.cleaned_data["reason"]
+        if action == roles.APPROVE:
+            kwargs["note"] = reason
+        elif reason_label is not None:
+            kwargs["reason"] = reason
+        try:
+            service(**kwargs)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            if reason:
+                back += "?" + urlencode({"reason": reason})
+            return HttpResponseRedirect(back)
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(back)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        allowed = roles.entry_permissions(request.user, obj) if obj is not None else frozenset()
+        if obj is None:
+            context["save_and_submit"] = request.user.has_perm("targets.submit_progressentry")
+        else:
+            context["save_and_submit"] = {roles.CHANGE, roles.SUBMIT} <= allowed
+        context["workflow_actions"] = [
+            {
+                "name": action,
+                "label": label,
+                "reason_label": reason_label,
+                "reason_required": required,
+                "url": reverse("admin:targets_progressentry_workflow", args=[obj.pk, action]),
+            }
+            for action, (_service, label, reason_label, required, _done) in WORKFLOW_ACTIONS.items()
+            if action in allowed and action != roles.SUBMIT
+        ]
+        context["workflow_reason"] = request.GET.get("reason", "")[: services.REASON_MAX_LENGTH]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reading an old version is fine; saving from it would bypass the workflow.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description=_("Duyệt các số liệu đã chọn"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        approved, skipped = services.entries_approve(entries=queryset, user=request.user)
+        self.message_user(
+            request,
+            gettext("Đã duyệt %(approved)d số liệu; bỏ qua %(skipped)d số liệu không chờ duyệt.")
+            % {"approved": approved, "skipped": skipped},
+            messages.SUCCESS if approved else messages.WARNING,
+        )
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__level"]
     list_select_related = ["user", "unit"]

@@ -6,3 +6,6 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = _("Chỉ tiêu chuyển đổi số")
+
+    def ready(self):
+        from targets import checks  # noqa: F401  (registers the system checks)

@@ -120,6 +120,16 @@ class Pillar(LocalizedNameMixin, models.Model):
         return (self.code,)
 
 
+# (level, kind) of the units that report a target, by its ``reporting_units``
+# (None: any). The city figure is reported for the city unit itself.
+REPORTING_LEVEL_KEYS = {
+    "city": ("city", "city"),
+    "agencies": (None, "agency"),
+    "districts": ("district", None),
+    "communes": ("commune", None),
+}
+
+
 class AdministrativeUnitQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date):
         """Units that exist on ``day`` (``valid_from <= day <= valid_to``)."""
@@ -164,6 +174,21 @@ class AdministrativeUnitQuerySet(models.QuerySet):
                 ),
                 "code",
             )
+        )
+
+    def reportable_by(self, user):
+        """Units ``user`` may record entries for: its reporter scope, plus the city
+        itself when a unit of that scope leads a city-wide target (the lead agency
+        reports the city figure)."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        scope = AdministrativeUnit.objects.for_scope(user, roles=[Membership.Role.REPORTER])
+        leads_city_target = Target.objects.filter(
+            reporting_units=Target.ReportingUnits.CITY, responsible_unit__in=scope
+        )
+        return self.filter(
+            Q(pk__in=scope.values("pk"))
+            | (Q(level="city", kind="city") & Q(models.Exists(leads_city_target)))
         )
 
     def expected_counts(self, as_of: datetime.date):
@@ -254,13 +279,9 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
     @staticmethod
     def reporting_level_q(reporting_units: str, prefix: str = "") -> Q:
         """The Q that selects the units reporting at ``reporting_units``."""
-        kinds = {
-            Target.ReportingUnits.CITY: {"level": "city", "kind": "city"},
-            Target.ReportingUnits.AGENCIES: {"kind": "agency"},
-            Target.ReportingUnits.DISTRICTS: {"level": "district"},
-            Target.ReportingUnits.COMMUNES: {"level": "commune"},
-        }[reporting_units]
-        return Q(**{f"{prefix}{key}": value for key, value in kinds.items()})
+        level, kind = REPORTING_LEVEL_KEYS[reporting_units]
+        lookups = {"level": level, "kind": kind}
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items() if value})
 
     def reports_at(self, reporting_units: str) -> bool:
         """True when this unit reports targets whose ``reporting_units`` is the given value
@@ -291,6 +312,27 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
 class TargetQuerySet(models.QuerySet):
     def with_relations(self):
         return self.select_related("plan", "pillar", "responsible_unit")
+
+    def for_scope(self, user, roles=None):
+        """Targets ``user`` works on (with one of ``roles``, if given): those reported at
+        a level where a unit of its scope sits, and the city-wide targets a unit of its
+        scope leads. Superusers and plan administrators see all. One query."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        scope = AdministrativeUnit.objects.for_scope(user, roles)
+        present = set(scope.values_list("level", "kind").distinct())
+        levels = [
+            reporting_units
+            for reporting_units, (level, kind) in REPORTING_LEVEL_KEYS.items()
+            if any(
+                (level is None or lv == level) and (kind is None or kd == kind)
+                for lv, kd in present
+            )
+        ]
+        return self.filter(
+            Q(reporting_units__in=levels)
+            | Q(reporting_units=Target.ReportingUnits.CITY, responsible_unit__in=scope)
+        )
 
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):
@@ -447,6 +489,16 @@ def current_period_q(as_of: datetime.date, prefix: str = "") -> Q:
     return q
 
 
+def _entry_scope_q(user, roles) -> Q:
+    units = AdministrativeUnit.objects.for_scope(user, roles)
+    return Q(unit__in=units) | Q(
+        target__reporting_units=Target.ReportingUnits.CITY,
+        unit__level=AdministrativeUnit.Level.CITY,
+        unit__kind=AdministrativeUnit.Kind.CITY,
+        target__responsible_unit__in=units,
+    )
+
+
 class ProgressEntryQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ProgressEntry.Status.APPROVED)
@@ -458,10 +510,26 @@ class ProgressEntryQuerySet(models.QuerySet):
         )
 
     def for_scope(self, user, roles=None):
-        """Entries of the units ``user`` may see (see ``AdministrativeUnit.for_scope``)."""
+        """Entries ``user`` may see (with one of ``roles``, if given): those of the units
+        of its scope (see ``AdministrativeUnit.for_scope``), and the city figure of the
+        city-wide targets a unit of its scope leads."""
         if user.is_superuser or user_is_plan_administrator(user):
             return self.all()
-        return self.filter(unit__in=AdministrativeUnit.objects.for_scope(user, roles))
+        return self.filter(_entry_scope_q(user, roles))
+
+    def for_admin(self, user):
+        """Entries ``user`` works on in the admin: every entry in its reporter scope,
+        and the entries past draft in its reviewer scope (drafts are the reporter's own
+        work until submitted). Superusers and plan administrators see all."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        return self.filter(
+            _entry_scope_q(user, [Membership.Role.REPORTER])
+            | (
+                _entry_scope_q(user, [Membership.Role.REVIEWER])
+                & ~Q(status=ProgressEntry.Status.DRAFT)
+            )
+        )
 
     def latest_approved(self, as_of: datetime.date):
         """Each (target, unit)'s latest approved entry with ``period_end <= as_of``.
@@ -703,6 +771,15 @@ class ProgressEntry(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lại / mở lại"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("thời điểm trả lại / mở lại"), null=True, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     objects = ProgressEntryQuerySet.as_manager()
@@ -712,6 +789,10 @@ class ProgressEntry(models.Model):
         verbose_name = _("số liệu báo cáo")
         verbose_name_plural = _("số liệu báo cáo")
         ordering = ["-period_end", "target__code", "unit__code"]
+        permissions = [
+            ("submit_progressentry", _("Có thể gửi duyệt số liệu báo cáo")),
+            ("review_progressentry", _("Có thể duyệt, trả lại và mở lại số liệu báo cáo")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "unit", "period_end"],

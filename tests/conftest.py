@@ -105,3 +105,59 @@ def manager_client(client, make_user):
     """A client logged in as a city manager (a viewer membership on the city, "31")."""
     client.force_login(make_user("manager", memberships=[("31", "viewer")]))
     return client
+
+
+# --- Roles and workflow (issue 5) -------------------------------------------------
+
+
+@pytest.fixture
+def cast(django_user_model):
+    """The demo roles, without passwords (log in with ``client.force_login``):
+
+    ``reporter`` and ``reviewer`` and ``viewer`` on district 304 (Ngô Quyền);
+    ``commune_reporter`` on commune 11329 (Máy Chai, in 304); ``agency_reporter`` on
+    STTTT (which leads the city-wide targets); ``city_reviewer`` and ``city_viewer``
+    on the city 31; ``plan_admin`` in the plan administrators group; ``root`` superuser.
+    """
+    from django.contrib.auth.models import Group
+
+    from targets.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
+
+    R = Membership.Role
+    people = {
+        "reporter": ("304", R.REPORTER, REPORTERS),
+        "commune_reporter": ("11329", R.REPORTER, REPORTERS),
+        "agency_reporter": ("STTTT", R.REPORTER, REPORTERS),
+        "reviewer": ("304", R.REVIEWER, REVIEWERS),
+        "city_reviewer": ("31", R.REVIEWER, REVIEWERS),
+        "viewer": ("304", R.VIEWER, None),
+        "city_viewer": ("31", R.VIEWER, None),
+        "plan_admin": (None, None, PLAN_ADMINISTRATORS),
+        "root": (None, None, None),
+    }
+    built = {}
+    for username, (unit_code, role, group) in people.items():
+        user = django_user_model(
+            username=f"t.{username}",
+            first_name=username.replace("_", " ").title(),
+            is_staff=group is not None or username == "root",
+            is_superuser=username == "root",
+        )
+        user.set_unusable_password()
+        user.save()
+        if unit_code:
+            Membership.objects.create(
+                user=user, unit=AdministrativeUnit.objects.get(code=unit_code), role=role
+            )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        built[username] = user
+    return type("Cast", (), built)
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A transactional test's database with the seed loaded again: such tests flush the
+    database when they end, so they cannot rely on the session-wide seed."""
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+    call_command("setup_roles", verbosity=0)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from targets.views import dashboard
 from tracker.health import healthz
 
 admin.site.site_header = "Theo dõi chỉ tiêu chuyển đổi số Hải Phòng"
@@ -10,8 +9,6 @@ admin.site.site_title = "Chuyển đổi số Hải Phòng"
 admin.site.index_title = "Quản trị và nhập số liệu"
 
 urlpatterns = [
-    # "home" (LOGIN_REDIRECT_URL) is the dashboard, also named "targets:dashboard".
-    path("", dashboard, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

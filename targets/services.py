@@ -1,0 +1,249 @@
+"""Writes to progress entries: create, edit, and the review workflow.
+
+draft → submitted → approved, or submitted → returned (with a reason) → edited →
+submitted again; an approved entry is locked until a reviewer reopens it with a reason.
+
+Every function here is keyword-only and atomic. It re-reads the entry under a row lock,
+checks what the user may do with it (``targets.roles.entry_permissions``: raises
+``PermissionDenied``), refuses a stale ``expected_version`` (``EntryConflict``, naming
+who saved first), bumps ``version``, sets the actor and time, and saves once, so
+django-simple-history keeps one history row per change with its user and reason.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from targets import roles
+from targets.models import ProgressEntry
+
+REASON_MAX_LENGTH = 2000
+
+# Fields only the workflow sets: an edit never takes them from the form.
+_WORKFLOW_FIELDS = (
+    "status",
+    "review_note",
+    "created_by",
+    "created_at",
+    "submitted_at",
+    "approved_by",
+    "approved_at",
+    "returned_by",
+    "returned_at",
+)
+
+
+class EntryConflict(ValidationError):
+    """Someone saved the entry after the version the user was looking at."""
+
+    def __init__(self, current: ProgressEntry):
+        self.current = current
+        who = current.updated_by
+        name = (who.get_full_name() or who.get_username()) if who else "?"
+        super().__init__(
+            _(
+                "Số liệu này vừa được %(user)s lưu lúc %(time)s (phiên bản %(version)s), "
+                "sau khi bạn mở trang. Thay đổi của bạn CHƯA được lưu và vẫn còn trong "
+                "biểu mẫu. Số liệu hiện có: tử số %(numerator)s, mẫu số %(denominator)s, "
+                "giá trị %(value)s, trạng thái “%(status)s”. Hãy đối chiếu rồi lưu lại "
+                "nếu vẫn muốn thay bằng số liệu của bạn."
+            )
+            % {
+                "user": name,
+                "time": date_format(timezone.localtime(current.updated_at), "d/m/Y H:i:s"),
+                "version": current.version,
+                "numerator": _blank(current.numerator),
+                "denominator": _blank(current.denominator),
+                "value": _blank(current.value),
+                "status": current.get_status_display(),
+            },
+            code="conflict",
+        )
+
+
+def _blank(number):
+    return "—" if number is None else format(number.normalize(), "f").replace(".", ",")
+
+
+def _lock(entry: ProgressEntry, expected_version: int | None) -> ProgressEntry:
+    """The stored entry, locked for this transaction; refused when it moved on."""
+    current = (
+        ProgressEntry.objects.select_for_update(of=("self",))
+        .select_related("unit__parent", "target__plan")
+        .get(pk=entry.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        # Read again for the message: after waiting on the lock, PostgreSQL re-reads
+        # the locked row but not the rows joined to it (who saved).
+        raise EntryConflict(ProgressEntry.objects.select_related("updated_by").get(pk=entry.pk))
+    return current
+
+
+def _require(user, entry: ProgressEntry, action: str) -> None:
+    if action not in roles.entry_permissions(user, entry):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với số liệu này."))
+
+
+def _reason(reason: str | None, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: _("Cần nêu lý do.")}, code="required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {field: _("Lý do dài quá %(max)d ký tự.") % {"max": REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> ProgressEntry:
+    """Claim ``claimed_version`` (an UPDATE … WHERE version = N, which a concurrent
+    writer on any backend cannot also win), then save the entry once as version N + 1
+    with its history row."""
+    if entry.pk is not None:
+        claimed = ProgressEntry.objects.filter(pk=entry.pk, version=claimed_version).update(
+            version=F("version") + 1
+        )
+        if claimed != 1:
+            raise EntryConflict(ProgressEntry.objects.select_related("updated_by").get(pk=entry.pk))
+        entry.version = claimed_version + 1
+    now = timezone.now()
+    entry.updated_by = user
+    entry.updated_at = now
+    entry._history_user = user
+    entry._change_reason = reason
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # A concurrent save of the same (target, unit, period) won the unique constraint.
+        raise ValidationError(
+            _("Đơn vị này đã có số liệu của chỉ tiêu này cho kỳ báo cáo này.")
+        ) from None
+    return entry
+
+
+@transaction.atomic
+def entry_create(*, entry: ProgressEntry, user) -> ProgressEntry:
+    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``.
+
+    Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
+    ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
+    Returns the saved entry, version 1.
+    """
+    if entry.pk is not None:
+        raise ValueError("entry_create takes an unsaved entry")
+    if not roles.may_report(user, entry.target, entry.unit):
+        raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+    now = timezone.now()
+    entry.status = ProgressEntry.Status.DRAFT
+    entry.review_note = ""
+    entry.created_by = user
+    entry.created_at = now
+    entry.submitted_at = entry.approved_at = entry.returned_at = None
+    entry.approved_by = entry.returned_by = None
+    entry.version = 1
+    entry.full_clean()
+    return _store(entry, user=user, reason=_("Tạo mới"), claimed_version=0)
+
+
+@transaction.atomic
+def entry_update(*, entry: ProgressEntry, user, expected_version: int) -> ProgressEntry:
+    """Save the edited figures of ``entry`` (a draft or returned entry).
+
+    ``expected_version`` is the version the user started from: if someone saved since,
+    ``EntryConflict`` names them and nothing is stored. The workflow fields (status,
+    review note, actors) are kept from the stored entry, whatever ``entry`` carries.
+    """
+    current = _lock(entry, expected_version)
+    _require(user, current, roles.CHANGE)
+    if (entry.target_id, entry.unit_id) != (current.target_id, current.unit_id) and (
+        not roles.may_report(user, entry.target, entry.unit)
+    ):
+        raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+    for field in _WORKFLOW_FIELDS:
+        setattr(entry, field, getattr(current, field))
+    entry.full_clean()
+    return _store(entry, user=user, reason=_("Sửa số liệu"), claimed_version=current.version)
+
+
+@transaction.atomic
+def entry_submit(*, entry: ProgressEntry, user, expected_version: int | None = None):
+    """Send a draft or returned entry to review. Returns the stored entry."""
+    current = _lock(entry, expected_version)
+    _require(user, current, roles.SUBMIT)
+    current.full_clean()
+    current.status = ProgressEntry.Status.SUBMITTED
+    current.submitted_at = timezone.now()
+    return _store(current, user=user, reason=_("Gửi duyệt"), claimed_version=current.version)
+
+
+@transaction.atomic
+def entry_approve(
+    *, entry: ProgressEntry, user, note: str = "", expected_version: int | None = None
+):
+    """Approve a submitted entry: from now on it counts, and it is locked."""
+    current = _lock(entry, expected_version)
+    _require(user, current, roles.APPROVE)
+    note = (note or "").strip()[:REASON_MAX_LENGTH]
+    current.status = ProgressEntry.Status.APPROVED
+    current.approved_by = user
+    current.approved_at = timezone.now()
+    current.review_note = note
+    reason = _("Duyệt") + (f": {note}" if note else "")
+    return _store(current, user=user, reason=reason, claimed_version=current.version)
+
+
+@transaction.atomic
+def entry_return(*, entry: ProgressEntry, user, reason: str, expected_version: int | None = None):
+    """Return a submitted entry to its reporter; ``reason`` is required and becomes the
+    review note the reporter reads."""
+    current = _lock(entry, expected_version)
+    _require(user, current, roles.RETURN)
+    reason = _reason(reason)
+    current.status = ProgressEntry.Status.RETURNED
+    current.review_note = reason
+    current.returned_by = user
+    current.returned_at = timezone.now()
+    return _store(
+        current, user=user, reason=_("Trả lại: %s") % reason, claimed_version=current.version
+    )
+
+
+@transaction.atomic
+def entry_reopen(*, entry: ProgressEntry, user, reason: str, expected_version: int | None = None):
+    """Reopen an approved entry for correction; ``reason`` is required. The entry goes
+    back to its reporter as returned and stops counting until approved again."""
+    current = _lock(entry, expected_version)
+    _require(user, current, roles.REOPEN)
+    reason = _reason(reason)
+    current.status = ProgressEntry.Status.RETURNED
+    current.review_note = reason
+    current.approved_by = None
+    current.approved_at = None
+    current.returned_by = user
+    current.returned_at = timezone.now()
+    return _store(
+        current, user=user, reason=_("Mở lại: %s") % reason, claimed_version=current.version
+    )
+
+
+@transaction.atomic
+def entries_approve(*, entries, user) -> tuple[int, int]:
+    """Approve every submitted entry of ``entries`` that ``user`` may approve; skip the
+    rest (other statuses, out of scope). One history row per approved entry.
+
+    Returns (approved, skipped).
+    """
+    approved = skipped = 0
+    for pk in list(entries.values_list("pk", flat=True)):
+        try:
+            entry_approve(entry=ProgressEntry(pk=pk), user=user)
+        except (PermissionDenied, ValidationError, ProgressEntry.DoesNotExist):
+            skipped += 1
+        else:
+            approved += 1
+    return approved, skipped
