@@ -25,6 +25,7 @@ of their period; they are approved and carry their source instead of the demo ma
 """
 
 import datetime
+import functools
 import random
 import zoneinfo
 from collections import Counter
@@ -304,6 +305,11 @@ def figures(curve: _Curve, share: float, draw: float, size_draw: float) -> dict:
     return {"numerator": None, "denominator": None, "value": value}
 
 
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
 def _status(draw: float, recency: int) -> str:
     approved, submitted, draft = STATUS_MIX.get(recency, STATUS_MIX["older"])
     if draw < approved:
@@ -316,14 +322,15 @@ def _status(draw: float, recency: int) -> str:
 
 
 def _moment(day: datetime.date, days: int, minutes: int) -> datetime.datetime:
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=zone)
+    """8:00 local time on ``day``, plus ``days`` and ``minutes``."""
+    start = datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=_zone(settings.TIME_ZONE))
     return start + datetime.timedelta(days=days, minutes=minutes)
 
 
-def series_entries(series: Series, *, seed, user, horizon: datetime.date) -> Iterator:
-    """The entries of one series, unsaved. ``horizon`` is the newest period generated for
-    the plan: the nearer an entry to it, the likelier it is still awaiting approval."""
+def series_rows(series: Series, *, seed, user_id: int, horizon: datetime.date) -> Iterator:
+    """The entries of one series as dicts of column values (``attname``: value).
+    ``horizon`` is the newest period generated for the plan: the nearer an entry is to
+    it, the likelier it is still awaiting approval."""
     target, unit = series.target, series.unit
     plan = target.plan
     rng = random.Random(f"{seed}:{plan.code}:{target.code}:{unit.code}")
@@ -332,6 +339,7 @@ def series_entries(series: Series, *, seed, user, horizon: datetime.date) -> Ite
     all_ends = periods.period_ends(target.frequency, plan.start_date, plan.end_date)
     position = {day: i for i, day in enumerate(all_ends)}
     newest = position.get(periods.latest_period_end(target.frequency, horizon), len(all_ends))
+    is_city = unit.kind == AdministrativeUnit.Kind.CITY
     for day in series.periods:
         # Seven draws per period, always, so that each period's figures do not depend
         # on which other periods are generated.
@@ -344,42 +352,80 @@ def series_entries(series: Series, *, seed, user, horizon: datetime.date) -> Ite
         )
         minutes = rng.randrange(9 * 60)
         share = min(max((day - plan.start_date).days / span, 0.0), 1.0)
-        entry = ProgressEntry(
-            target=target,
-            unit=unit,
-            period_end=day,
-            note=DEMO_NOTE,
-            created_by=user,
-            updated_by=user,
+        row = {
+            "target_id": target.pk,
+            "unit_id": unit.pk,
+            "period_end": day,
             **figures(curve, share, draw, size_draw),
-        )
-        published = PUBLISHED.get((plan.code, target.code, day))
-        if published is not None and unit.kind == AdministrativeUnit.Kind.CITY:
-            entry.value = published.value
-            entry.note = published.note
-            entry.evidence_url = published.evidence_url
-            entry.status = Status.APPROVED
+            "note": DEMO_NOTE,
+            "evidence_url": "",
+            "review_note": "",
+            "created_by_id": user_id,
+            "updated_by_id": user_id,
+            "submitted_at": None,
+            "approved_by_id": None,
+            "approved_at": None,
+            "version": 1,
+        }
+        published = PUBLISHED.get((plan.code, target.code, day)) if is_city else None
+        if published is not None:
+            row["value"] = published.value
+            row["note"] = published.note
+            row["evidence_url"] = published.evidence_url
+            status = Status.APPROVED
         else:
-            entry.status = _status(status_draw, newest - position[day])
-        entry.created_at = entry.updated_at = _moment(day, created_days, minutes)
-        if entry.status != Status.DRAFT:
-            entry.submitted_at = entry.created_at + datetime.timedelta(days=submit_days)
-            entry.updated_at = entry.submitted_at + datetime.timedelta(days=review_days)
-        if entry.status == Status.APPROVED:
-            entry.approved_by = user
-            entry.approved_at = entry.updated_at
-        elif entry.status == Status.RETURNED:
-            entry.review_note = RETURN_REASON
-        yield entry
+            status = _status(status_draw, newest - position[day])
+        row["status"] = status
+        created = _moment(day, created_days, minutes)
+        row["created_at"] = row["updated_at"] = created
+        if status != Status.DRAFT:
+            row["submitted_at"] = created + datetime.timedelta(days=submit_days)
+            row["updated_at"] = row["submitted_at"] + datetime.timedelta(days=review_days)
+        if status == Status.APPROVED:
+            row["approved_by_id"] = user_id
+            row["approved_at"] = row["updated_at"]
+        elif status == Status.RETURNED:
+            row["review_note"] = RETURN_REASON
+        yield row
 
 
-def plan_entries(series: list[Series], *, seed, user) -> Iterator[ProgressEntry]:
-    """Every entry of ``series`` (all of one plan), unsaved, series by series."""
+def plan_rows(series: list[Series], *, seed, user_id: int) -> Iterator[tuple[Series, dict]]:
+    """(series, row) for every entry of ``series`` (all of one plan), series by series."""
     if not series:
         return
     horizon = max(s.periods[-1] for s in series)
     for s in series:
-        yield from series_entries(s, seed=seed, user=user, horizon=horizon)
+        for row in series_rows(s, seed=seed, user_id=user_id, horizon=horizon):
+            yield s, row
+
+
+def entry_from_row(series: Series, row: dict) -> ProgressEntry:
+    """An unsaved ``ProgressEntry`` from a generated row, its target and unit attached."""
+    entry = ProgressEntry(**row)
+    entry.target, entry.unit = series.target, series.unit
+    return entry
+
+
+def plan_entries(series: list[Series], *, seed, user) -> Iterator[ProgressEntry]:
+    """Every entry of ``series`` (all of one plan), unsaved, series by series."""
+    for s, row in plan_rows(series, seed=seed, user_id=user.pk):
+        yield entry_from_row(s, row)
+
+
+def insert_rows(rows: list[dict]) -> None:
+    """Insert generated rows: COPY on PostgreSQL (about five times faster than INSERT),
+    ``bulk_create`` elsewhere. Either way the database checks every constraint."""
+    if connection.vendor != "postgresql":
+        ProgressEntry.objects.bulk_create([ProgressEntry(**row) for row in rows])
+        return
+    fields = [f for f in ProgressEntry._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(ProgressEntry._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
 
 
 # The foreign keys of an entry: set from objects just read, and held by the database.
