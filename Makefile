@@ -1,4 +1,5 @@
-# make run   : create .venv, migrate SQLite, seed the plan, units and demo accounts, serve
+# make run   : create .venv, migrate SQLite, seed the plan, units, demo accounts and
+#              2022 demo entries, serve
 # make test  : the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 PYTHON ?= python3
 VENV := .venv
@@ -23,6 +24,7 @@ migrate: install
 seed: migrate
 	DJANGO_DEBUG=1 $(MANAGE) loaddata fixtures/units.json fixtures/plans.json
 	DJANGO_DEBUG=1 $(MANAGE) setup_demo
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo_entries
 
 run: seed
 	@echo ""

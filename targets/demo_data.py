@@ -644,10 +644,16 @@ def _services_series(levels, seed, wanted: int) -> list[Series]:
     for fields in service_targets():
         if count_entries(series) >= wanted:
             break
-        target = ensure_service_target(plan, fields)
-        used.append(target.code)
+        # Unsaved until we know it is needed: a refused run creates nothing.
+        target = Target(plan=plan, deadline=plan.end_date, **fields)
+        used.append(fields)
         series += target_series(target, levels[target.reporting_units], stops, seed)
-    plan.targets.exclude(code__in=used).filter(entries__isnull=True).delete()
+    if count_entries(series) < wanted:
+        return series
+    saved = {fields["code"]: ensure_service_target(plan, fields) for fields in used}
+    plan.targets.exclude(code__in=saved).filter(entries__isnull=True).delete()
+    for s in series:
+        s.target = saved[s.target.code]
     return series
 
 
