@@ -428,6 +428,14 @@ def insert_rows(rows: list[dict]) -> None:
             copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
 
 
+def analyze_entries() -> None:
+    """Refresh the planner's statistics of the entries table after a bulk load (the
+    autovacuum daemon would, some minutes later); PostgreSQL only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(ProgressEntry._meta.db_table)}")
+
+
 # The foreign keys of an entry: set from objects just read, and held by the database.
 _FOREIGN_KEYS = ["target", "unit", "created_by", "updated_by", "approved_by"]
 

@@ -8,7 +8,7 @@ and commune by field of procedure, given as many targets as N needs (up to about
 million entries in all).
 
 Bulk inserts in batches (COPY on PostgreSQL, ``bulk_create`` elsewhere), inside one
-transaction; no history rows are written. Every
+transaction, then ANALYZE on PostgreSQL; no history rows are written. Every
 entry is built to the model's rules; the first entry of each target and one in every
 ``--check-every`` others go through ``clean_fields()`` and ``clean()`` before insertion,
 and the database holds the constraints and foreign keys of all of them.
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 check_every=check_every,
                 total=entries,
             )
+        demo_data.analyze_entries()
         seconds = time.monotonic() - started
         self.stdout.write(f"Deleted {deleted} previously generated entries.")
         for (plan, _), created in zip(plans, counts["plans"], strict=True):
