@@ -206,15 +206,17 @@ def city_scale_series(limit: int, seed) -> list[tuple[Plan, list[Series]]]:
 def _services_series(levels, seed, wanted: int) -> list[Series]:
     plan = services_plan()
     stops = stopping_units(plan, levels[Target.ReportingUnits.COMMUNES], seed)
-    series, used = [], []
+    series, used, count = [], [], 0
     for fields in service_targets():
-        if count_entries(series) >= wanted:
+        if count >= wanted:
             break
         # Unsaved until we know it is needed: a refused run creates nothing.
         target = Target(plan=plan, deadline=plan.end_date, **fields)
         used.append(fields)
-        series += target_series(target, levels[target.reporting_units], stops, seed)
-    if count_entries(series) < wanted:
+        added = target_series(target, levels[target.reporting_units], stops, seed)
+        series += added
+        count += count_entries(added)
+    if count < wanted:
         return series
     saved = {fields["code"]: ensure_service_target(plan, fields) for fields in used}
     plan.targets.exclude(code__in=saved).filter(entries__isnull=True).delete()
