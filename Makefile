@@ -1,5 +1,9 @@
-# make run   : create .venv, migrate SQLite, seed the plan, units and demo accounts, serve
+# make run   : create .venv, migrate SQLite, seed the plan, units, demo accounts and
+#              2022 demo entries, serve
 # make test  : the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+# make serve : production-like: checks, migrate, reference data, collectstatic, then
+#              gunicorn on PostgreSQL (DATABASE_URL required), DEBUG off
+# make serve-only : one more app server on a database another server prepared
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate seed run test lint serve bench clean
+.PHONY: install messages migrate seed run test lint serve serve-only bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,12 +27,22 @@ migrate: install
 seed: migrate
 	DJANGO_DEBUG=1 $(MANAGE) loaddata fixtures/units.json fixtures/plans.json
 	DJANGO_DEBUG=1 $(MANAGE) setup_demo
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo_entries
 
 run: seed
 	@echo ""
 	@echo "  Mở / open: http://$(HOST):$(PORT)/"
 	@echo ""
 	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# DJANGO_DEBUG=0 whatever the environment says; workers from GUNICORN_WORKERS.
+serve: install
+	DJANGO_DEBUG=0 $(MANAGE) prepare_server
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
+serve-only: install
+	DJANGO_DEBUG=0 $(MANAGE) prepare_server --skip-database
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install
 	$(VENV)/bin/pytest

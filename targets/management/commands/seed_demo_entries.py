@@ -1,0 +1,56 @@
+"""2022 demo entries for ``make run``: every 2022 target, from every expected unit.
+
+Idempotent: an entry is added only where its (target, unit, period end) is still empty,
+so running it again adds nothing and keeps what people changed by hand. ``--reset``
+deletes the generated entries of the 2022 plan (and their history) first.
+See ``targets.demo_data`` for how the figures are drawn.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from targets import demo_data
+from targets.models import Plan, ProgressEntry
+
+
+class Command(BaseCommand):
+    help = "Add the 2022 demo progress entries (generated, marked as demo) where missing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the generated 2022 entries first, then create them again.",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, reset=False, **options):
+        plan = Plan.objects.get(code=demo_data.PLAN_2022)
+        user = demo_data.generator_user()
+        if reset:
+            deleted = demo_data.delete_generated_entries(user, plan)
+            self.stdout.write(f"Deleted {deleted} generated entries of {plan.code}.")
+        taken = set(
+            ProgressEntry.objects.filter(target__plan=plan).values_list(
+                "target_id", "unit_id", "period_end"
+            )
+        )
+        entries = []
+        for entry in demo_data.plan_entries(
+            demo_data.demo_2022_series(), seed=demo_data.DEMO_SEED, user=user
+        ):
+            if (entry.target_id, entry.unit_id, entry.period_end) in taken:
+                continue
+            demo_data.validate(entry)
+            entries.append(entry)
+        bulk_create_with_history(
+            entries,
+            ProgressEntry,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=demo_data.DEMO_NOTE,
+        )
+        self.stdout.write(
+            f"{len(entries)} demo entries added to {plan.code} ({len(taken)} were already there)."
+        )
