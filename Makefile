@@ -44,8 +44,10 @@ serve-only: install
 	DJANGO_DEBUG=0 $(MANAGE) prepare_server --skip-database
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# Two workers: the machine this project targets has two cores.
+PYTEST_ARGS ?= -n 2
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
