@@ -265,7 +265,7 @@ class DistrictFilter(admin.SimpleListFilter):
 
 
 class PeriodFilter(admin.SimpleListFilter):
-    title = _("kỳ báo cáo")
+    title = _("kỳ báo cáo (ngày cuối kỳ)")
     parameter_name = "period"
 
     def lookups(self, request, model_admin):
