@@ -8,6 +8,7 @@ to translate: the command lists the entries still empty or fuzzy, which
 (creation date), so two branches that ran ``make messages`` merge cleanly.
 """
 
+import re
 from pathlib import Path
 
 import polib
@@ -37,12 +38,20 @@ def untranslated(po) -> list:
     ]
 
 
+def plural_forms(po) -> int:
+    """How many plural forms the catalogue's language has (``nplurals`` of its header)."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    return int(match[1]) if match else 2
+
+
 def fill_from_source(po) -> int:
-    """Vietnamese: msgstr = msgid for every untranslated entry. Returns how many."""
+    """Vietnamese: msgstr = msgid for every untranslated entry (Vietnamese has one
+    plural form: the msgid_plural). Returns how many entries were filled."""
     entries = untranslated(po)
+    forms = plural_forms(po)
     for entry in entries:
         if entry.msgid_plural:
-            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural or [0], entry.msgid_plural)
+            entry.msgstr_plural = dict.fromkeys(range(forms), entry.msgid_plural)
         else:
             entry.msgstr = entry.msgid
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
