@@ -4,8 +4,8 @@
 # make serve : production-like: checks, migrate, reference data, collectstatic, then
 #              gunicorn on PostgreSQL (DATABASE_URL required), DEBUG off
 # make serve-only : one more app server on a database another server prepared
-# make messages : refresh locale/*/django.po from the code, fill the Vietnamese catalogue,
-#              compile the .mo files (commit all four; translate new English entries)
+# make messages : refresh locale/{vi,en}/django.po from the code, fill the Vietnamese
+#              catalogue, compile the .mo files (commit them; translate new English entries)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -51,8 +51,8 @@ serve-only: install
 MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests \
 	--ignore=test-artifacts --ignore=media
 messages: install
-	DJANGO_DEBUG=1 $(MANAGE) makemessages -l vi -l en --extension=html,txt,py,svg --add-location=file --no-obsolete --no-wrap \
-		$(MAKEMESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l vi -l en --extension=html,txt,py,svg \
+		--add-location=file --no-obsolete --no-wrap $(MAKEMESSAGES_IGNORE)
 	DJANGO_DEBUG=1 $(MANAGE) tidy_catalogues
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
 
