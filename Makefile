@@ -4,6 +4,8 @@
 # make serve : production-like: checks, migrate, reference data, collectstatic, then
 #              gunicorn on PostgreSQL (DATABASE_URL required), DEBUG off
 # make serve-only : one more app server on a database another server prepared
+# make messages : refresh locale/{vi,en}/django.po from the code, fill the Vietnamese
+#              catalogue, compile the .mo files (commit them; translate new English entries)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -43,6 +45,16 @@ serve: install
 serve-only: install
 	DJANGO_DEBUG=0 $(MANAGE) prepare_server --skip-database
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# Source strings are Vietnamese: new Vietnamese entries get msgstr = msgid; new English
+# entries stay empty until translated (tests/test_i18n.py fails until they are).
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests \
+	--ignore=test-artifacts --ignore=media
+messages: install
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l vi -l en --extension=html,txt,py,svg \
+		--add-location=file --no-obsolete --no-wrap $(MAKEMESSAGES_IGNORE)
+	DJANGO_DEBUG=1 $(MANAGE) tidy_catalogues
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=.venv
 
 # Two workers: the machine this project targets has two cores.
 PYTEST_ARGS ?= -n 2

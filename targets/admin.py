@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -60,6 +61,17 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def name_column(description):
+    """A name column in the active language (``display_name``: the English name when the
+    admin is in English and there is one), sorted by the Vietnamese name."""
+
+    @admin.display(description=description, ordering="name")
+    def localized_name(self, obj):
+        return obj.display_name
+
+    return localized_name
+
+
 def sees_everything(user) -> bool:
     return user.is_superuser or user_is_plan_administrator(user)
 
@@ -78,10 +90,11 @@ def autocomplete_for(request, model_name: str, field_name: str) -> bool:
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "year", "start_date", "end_date", "reference"]
+    list_display = ["code", "localized_name", "year", "start_date", "end_date", "reference"]
     list_filter = ["year"]
     search_fields = ["code", "name", "name_en", "reference"]
     ordering = ["-year", "code"]
+    localized_name = name_column(_("tên kế hoạch"))
 
 
 @admin.register(Pillar)
@@ -93,12 +106,13 @@ class PillarAdmin(admin.ModelAdmin):
 
 @admin.register(AdministrativeUnit)
 class AdministrativeUnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "level", "parent", "valid_from", "valid_to"]
+    list_display = ["code", "localized_name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["code", "name", "name_en"]
     ordering = ["code"]
     autocomplete_fields = ["parent"]
+    localized_name = name_column(_("tên đơn vị"))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -157,7 +171,7 @@ class ProgressEntryInline(admin.TabularInline):
 class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = [
         "code",
-        "name",
+        "localized_name",
         "plan",
         "pillar",
         "measure",
@@ -172,6 +186,7 @@ class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name", "name_en", "source_text"]
     ordering = ["plan", "pillar__order", "order", "code"]
     autocomplete_fields = ["responsible_unit"]
+    localized_name = name_column(_("tên chỉ tiêu"))
     readonly_fields = ["all_entries_link"]
     inlines = [ProgressEntryInline]
     formfield_overrides = LOCALIZED_NUMBERS
@@ -239,7 +254,7 @@ class DistrictFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         districts = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
-        return [(unit.code, unit.name) for unit in districts.order_by("code")]
+        return [(unit.code, unit.display_name) for unit in districts.order_by("code")]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -250,7 +265,7 @@ class DistrictFilter(admin.SimpleListFilter):
 
 
 class PeriodFilter(admin.SimpleListFilter):
-    title = _("kỳ báo cáo")
+    title = _("kỳ báo cáo (ngày cuối kỳ)")
     parameter_name = "period"
 
     def lookups(self, request, model_admin):
@@ -260,7 +275,7 @@ class PeriodFilter(admin.SimpleListFilter):
         if span["start"] is None:
             return []
         days = periods.period_ends(Target.Frequency.MONTHLY, span["start"], span["end"])
-        return [(day.isoformat(), day.strftime("%d/%m/%Y")) for day in reversed(days)]
+        return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in reversed(days)]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -27,16 +27,18 @@ class BomTableExport(TableExport):
 class TableExportMixin(ExportMixin):
     """``?_export=csv`` or ``?_export=xlsx`` on a table page downloads its table.
 
-    The view sets ``export_name`` and has a ``period`` (``targets.forms.Period``).
+    The view sets ``export_name`` (the file name, the same in every language) and
+    ``export_title`` (the sheet name), and has a ``period`` (``targets.forms.Period``).
     """
 
     export_class = BomTableExport
     export_formats = (TableExport.CSV, TableExport.XLSX)
     export_name = "bang"
+    export_title = None  # the XLSX sheet's name, in the active language (else export_name)
 
     def get_export_filename(self, export_format):
         period = self.period
         return f"{self.export_name}_{period.plan.code}_{period.as_of:%Y-%m-%d}.{export_format}"
 
     def get_dataset_kwargs(self):
-        return {"title": self.export_name[:31]}
+        return {"title": str(self.export_title or self.export_name)[:31]}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 # ISO first (what <input type="date"> sends), then the Vietnamese way of writing a date.
@@ -54,7 +55,10 @@ class PeriodForm(forms.Form):
         if as_of is not None and not (EARLIEST <= as_of <= LATEST):
             raise forms.ValidationError(
                 _("Ngày phải nằm trong khoảng %(start)s – %(end)s."),
-                params={"start": EARLIEST.strftime("%d/%m/%Y"), "end": LATEST.strftime("%d/%m/%Y")},
+                params={
+                    "start": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
+                    "end": date_format(LATEST, "SHORT_DATE_FORMAT"),
+                },
             )
         return as_of
 

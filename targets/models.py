@@ -833,7 +833,7 @@ class ProgressEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target.code} · {self.unit.name} · {date_format(self.period_end)}"
+        return f"{self.target.code} · {self.unit.display_name} · {date_format(self.period_end)}"
 
     # Errors, keyed by field, for figures the target cannot accept.
     def clean(self):
@@ -905,7 +905,7 @@ class ProgressEntry(models.Model):
                         "%(frequency)s của chỉ tiêu này."
                     )
                     % {
-                        "day": self.period_end.strftime("%d/%m/%Y"),
+                        "day": date_format(self.period_end, "SHORT_DATE_FORMAT"),
                         "frequency": target.get_frequency_display().lower(),
                     },
                 )
@@ -915,8 +915,8 @@ class ProgressEntry(models.Model):
                     "period_end",
                     _("Kỳ báo cáo phải nằm trong thời gian của kế hoạch (%(start)s – %(end)s).")
                     % {
-                        "start": plan.start_date.strftime("%d/%m/%Y"),
-                        "end": plan.end_date.strftime("%d/%m/%Y"),
+                        "start": date_format(plan.start_date, "SHORT_DATE_FORMAT"),
+                        "end": date_format(plan.end_date, "SHORT_DATE_FORMAT"),
                     },
                 )
         if unit is not None:
@@ -929,7 +929,7 @@ class ProgressEntry(models.Model):
                     _(
                         "Chỉ tiêu này do cấp “%(level)s” báo cáo; đơn vị %(unit)s không thuộc cấp đó."
                     )
-                    % {"level": target.get_reporting_units_display(), "unit": unit.name},
+                    % {"level": target.get_reporting_units_display(), "unit": unit.display_name},
                 )
             elif self.period_end and not unit.is_active_on(self.period_end):
                 add("unit", _("Đơn vị không còn hiệu lực vào kỳ báo cáo này."))
@@ -978,4 +978,4 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()} · {self.unit.name}"
+        return f"{self.user} · {self.get_role_display()} · {self.unit.display_name}"

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from targets import roles
-from targets.models import ProgressEntry
+from targets.models import ProgressEntry, plain_number
 
 REASON_MAX_LENGTH = 2000
 
@@ -53,7 +53,7 @@ class EntryConflict(ValidationError):
             )
             % {
                 "user": name,
-                "time": date_format(timezone.localtime(current.updated_at), "d/m/Y H:i:s"),
+                "time": date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT"),
                 "version": current.version,
                 "numerator": _blank(current.numerator),
                 "denominator": _blank(current.denominator),
@@ -65,7 +65,7 @@ class EntryConflict(ValidationError):
 
 
 def _blank(number):
-    return "—" if number is None else format(number.normalize(), "f").replace(".", ",")
+    return "—" if number is None else plain_number(number)
 
 
 def _lock(entry: ProgressEntry, expected_version: int | None) -> ProgressEntry:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -155,6 +156,7 @@ class TargetListView(
     filterset_class = TargetFilter
     template_name = "targets/target_list.html"
     export_name = "chi-tieu"
+    export_title = gettext_lazy("Bảng chỉ tiêu")
 
     def get_queryset(self):
         return Target.objects.filter(plan=self.period.plan).with_relations()
@@ -188,6 +190,7 @@ class TargetDetailView(
         self.figure = figures[0]
         self.target = self.figure.target
         self.export_name = f"chi-tieu-{self.target.code}"
+        self.export_title = self.target.code
         return super().get(request, *args, **kwargs)
 
     def get_rows(self):
@@ -238,6 +241,7 @@ class UnitScorecardView(
             self.scope.units.select_related("parent"), code=kwargs["code"]
         )
         self.export_name = f"don-vi-{self.unit.code}"
+        self.export_title = self.unit.display_name
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -270,6 +274,7 @@ class CompletenessView(
     filterset_class = CompletenessFilter
     template_name = "targets/progressentry_completeness.html"
     export_name = "chua-bao-cao"
+    export_title = gettext_lazy("Đơn vị chưa báo cáo")
 
     def get_queryset(self):
         return self.scope.narrow(AdministrativeUnit.objects.active_on(self.period.as_of))

@@ -34,6 +34,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The language switcher is on the login page: it only sets the language cookie
+    # (POST with CSRF; Django keeps `next` on this site).
+    "set_language",
 }
 
 _ROUTE_PARAM = re.compile(r"<(?:[^>:]+:)?[^>]+>")

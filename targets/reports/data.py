@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -134,7 +134,7 @@ class StatusReport:
     @property
     def subtitle(self) -> str:
         return _("Số liệu đã duyệt đến ngày %(date)s · Phạm vi: %(scope)s") % {
-            "date": self.as_of.strftime("%d/%m/%Y"),
+            "date": date_format(self.as_of, "SHORT_DATE_FORMAT"),
             "scope": self.scope_label,
         }
 
@@ -146,13 +146,19 @@ class StatusReport:
     @property
     def place_and_date(self) -> str:
         """ "Hải Phòng, ngày 31 tháng 12 năm 2022" (day and months 1–2 padded, as in
-        Nghị định 30/2020/NĐ-CP)."""
+        Nghị định 30/2020/NĐ-CP); "Hai Phong, 31 December 2022" in English."""
         month = self.as_of.month
-        return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        # Translators: the place and date under the national motto. Besides place, day,
+        # month (padded as Vietnamese reports want) and year, "date" is available: the
+        # date written out in the active language (31 December 2022).
+        # xgettext:no-python-format
+        text = _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s")
+        return text % {
             "place": self.place,
             "day": f"{self.as_of.day:02d}",
             "month": f"{month:02d}" if month < 3 else str(month),
             "year": self.as_of.year,
+            "date": date_format(self.as_of, "j F Y"),
         }
 
     def filename(self, extension: str) -> str:

@@ -14,6 +14,8 @@ The output is byte-for-byte reproducible (``invariant``): the same data give the
 import io
 from collections import OrderedDict
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -147,7 +149,7 @@ def export_report_pdf(report: StatusReport) -> bytes:
         author=" ".join(line for line, _bold in report.issuer),
         subject=report.subtitle,
         creator=_("Hệ thống theo dõi chỉ tiêu chuyển đổi số Hải Phòng"),
-        lang="vi",
+        lang=get_language() or "vi",
         invariant=1,
         initialFontName=FONT,  # else the canvas references an unembedded Helvetica
     )
@@ -247,7 +249,7 @@ def _introduction(report: StatusReport, styles):
     ) % {
         "reference": plan.reference,
         "issued_by": plan.issued_by,
-        "date": report.as_of.strftime("%d/%m/%Y"),
+        "date": date_format(report.as_of, "SHORT_DATE_FORMAT"),
         "scope": report.scope_label.lower()
         if report.within is None or report.within.kind == AdministrativeUnit.Kind.CITY
         else report.scope_label,
@@ -326,12 +328,11 @@ def _chart_section(report: StatusReport, styles, number: str):
         "tốt” tính bằng mục tiêu / số liệu), tô màu theo trạng thái; vạch đen là mức kỳ vọng "
         "đến ngày báo cáo, đường đứt nét là mục tiêu."
     )
+    heading = _("BIỂU ĐỒ TIẾN ĐỘ CÁC CHỈ TIÊU")
     return [
         KeepTogether(
             [
-                Paragraph(
-                    _escape(f"{number}. {_('BIỂU ĐỒ TIẾN ĐỘ CÁC CHỈ TIÊU')}"), styles["section"]
-                ),
+                Paragraph(_escape(f"{number}. {heading}"), styles["section"]),
                 Paragraph(_escape(explanation), styles["small"]),
                 Spacer(1, 6),
                 progress_chart(report, FRAME_WIDTH),
@@ -343,9 +344,8 @@ def _chart_section(report: StatusReport, styles, number: str):
 
 
 def _missing_section(report: StatusReport, styles, number: str):
-    story = [
-        Paragraph(_escape(f"{number}. {_('ĐƠN VỊ CHƯA BÁO CÁO')}"), styles["section"]),
-    ]
+    heading = _("ĐƠN VỊ CHƯA BÁO CÁO")
+    story = [Paragraph(_escape(f"{number}. {heading}"), styles["section"])]
     by_target = OrderedDict()
     for row in report.missing:
         by_target.setdefault(row.target.pk, []).append(row)
@@ -373,7 +373,7 @@ def _missing_section(report: StatusReport, styles, number: str):
         text = _("%(code)s — %(name)s (kỳ %(period)s): %(missing)s/%(expected)s đơn vị") % {
             "code": target.code,
             "name": target.display_name,
-            "period": rows[0].period_end.strftime("%d/%m/%Y"),
+            "period": date_format(rows[0].period_end, "SHORT_DATE_FORMAT"),
             "missing": len(rows),
             "expected": figure.expected,
         }
@@ -385,7 +385,8 @@ def _missing_section(report: StatusReport, styles, number: str):
 
 
 def _method_section(report: StatusReport, styles, number: str):
-    story = [Paragraph(_escape(f"{number}. {_('CÁCH TÍNH TRẠNG THÁI')}"), styles["section"])]
+    heading = _("CÁCH TÍNH TRẠNG THÁI")
+    story = [Paragraph(_escape(f"{number}. {heading}"), styles["section"])]
     for line in report.status_rule:
         story.append(Paragraph(_escape(line), styles["small"]))
     story.append(
@@ -395,7 +396,7 @@ def _method_section(report: StatusReport, styles, number: str):
                     "Báo cáo được lập tự động từ hệ thống theo dõi chỉ tiêu chuyển đổi số; "
                     "chỉ tính số liệu đã được duyệt đến ngày %(date)s."
                 )
-                % {"date": report.as_of.strftime("%d/%m/%Y")}
+                % {"date": date_format(report.as_of, "SHORT_DATE_FORMAT")}
             ),
             styles["note"],
         )

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -74,8 +74,9 @@ MISSING_HEADERS = [
 
 PERCENT = "0.0%"
 SHARE = "0%"
-DATE = "DD/MM/YYYY"
-DATETIME = "DD/MM/YYYY HH:MM"
+# Dates are stored as dates; only how Excel shows them follows the language.
+DATE = pgettext_lazy("Excel number format of a date", "DD/MM/YYYY")
+DATETIME = pgettext_lazy("Excel number format of a date and time", "DD/MM/YYYY HH:MM")
 BOLD = Font(bold=True)
 THIN = Side(style="thin", color="9E9E9E")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -119,7 +120,7 @@ def _put(sheet, row, column, value, number_format=None, fill=None):
     cell = sheet.cell(row=row, column=column, value=value)
     cell.border = BORDER
     if number_format:
-        cell.number_format = number_format
+        cell.number_format = str(number_format)
     if fill:
         cell.fill = PatternFill("solid", fgColor=fill)
     return cell

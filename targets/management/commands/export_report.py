@@ -1,15 +1,21 @@
 """Write the status report of a plan, as of a date, to a file: for scheduled jobs.
 
     python manage.py export_report --plan kh74-2022 --as-of 2022-12-31 \\
-        --format xlsx --output bao-cao.xlsx [--unit 304]
+        --format xlsx --output bao-cao.xlsx [--unit 304] [--language en]
 
 The same functions as the web downloads write the file, so the same arguments give the
 same data (``--format csv`` is the status CSV; ``--format entries`` the raw entries).
+Texts, headers and dates are in ``--language`` (default Vietnamese); CSV numbers are
+machine-readable in every language.
 """
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from targets.models import ProgressEntry
 from targets.reports import (
@@ -26,19 +32,29 @@ WRITERS = {"xlsx": export_report_xlsx, "pdf": export_report_pdf, "csv": export_s
 
 
 class Command(BaseCommand):
-    help = "Xuất báo cáo tình hình thực hiện kế hoạch (XLSX, PDF, CSV) ra tệp."
+    help = gettext_lazy("Xuất báo cáo tình hình thực hiện kế hoạch (XLSX, PDF, CSV) ra tệp.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ kh74-2022.")
-        parser.add_argument("--as-of", help="Ngày số liệu YYYY-MM-DD (mặc định: hôm nay).")
+        parser.add_argument("--plan", required=True, help=_("Mã kế hoạch, ví dụ kh74-2022."))
+        parser.add_argument("--as-of", help=_("Ngày số liệu YYYY-MM-DD (mặc định: hôm nay)."))
         parser.add_argument("--format", choices=[*WRITERS, "entries"], default="xlsx", dest="fmt")
         parser.add_argument(
             "--output",
-            help="Tệp ghi ra; một thư mục thì dùng tên tệp chuẩn (mặc định: thư mục hiện tại).",
+            help=_("Tệp ghi ra; một thư mục thì dùng tên tệp chuẩn (mặc định: thư mục hiện tại)."),
         )
-        parser.add_argument("--unit", help="Mã đơn vị: báo cáo trong phạm vi đơn vị này.")
+        parser.add_argument("--unit", help=_("Mã đơn vị: báo cáo trong phạm vi đơn vị này."))
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help=_("Ngôn ngữ của báo cáo (mặc định: vi, tiếng Việt)."),
+        )
 
-    def handle(self, *args, plan, as_of, fmt, output, unit, **options):
+    def handle(self, *args, language, **options):
+        with translation.override(language):
+            self.write_report(**options)
+
+    def write_report(self, *, plan, as_of, fmt, output, unit, **options):
         try:
             report_args = resolve_report_args(plan=plan, as_of=as_of, unit=unit)
         except ReportParameterError as error:
@@ -60,7 +76,7 @@ class Command(BaseCommand):
             )
             path = _output_path(output, report.filename(fmt))
             path.write_bytes(WRITERS[fmt](report))
-        self.stdout.write(f"Đã ghi {path}")
+        self.stdout.write(_("Đã ghi %(path)s") % {"path": path})
 
 
 def _output_path(output: str | None, filename: str) -> Path:
