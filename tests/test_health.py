@@ -45,9 +45,10 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, unreachabl
     assert response.json() == {"status": "error", "database": "unreachable"}
 
 
-def test_healthz_needs_no_login_nor_https(client):
-    # Any other page redirects to HTTPS, then to the login form; a load balancer probes
-    # /healthz over plain HTTP without a session.
+def test_healthz_needs_no_login_nor_https(client, settings):
+    # In production any other page redirects to HTTPS, then to the login form; a load
+    # balancer probes /healthz over plain HTTP without a session.
+    settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/").status_code == 301
     assert "/accounts/login/" in client.get("/", secure=True)["Location"]
