@@ -60,6 +60,7 @@ def test_page_answers_a_manager(manager_client, name):
     response = manager_client.get(PAGES[name])
     assert response.status_code == 200
     assert b'href="/static/targets/tracker.css"' in response.content
+    assert b'rel="icon" href="/static/targets/favicon.svg"' in response.content
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -67,6 +68,12 @@ def test_page_sends_an_anonymous_visitor_to_login(client, name):
     response = client.get(PAGES[name])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_favicon_needs_no_login(client):
+    """Error pages name no icon: the browser's /favicon.ico must not be a 404."""
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, "/static/targets/favicon.svg")
 
 
 def test_home_is_the_dashboard(manager_client):

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from tracker.health import healthz
@@ -8,8 +11,16 @@ admin.site.site_header = "Theo dõi chỉ tiêu chuyển đổi số Hải Phòn
 admin.site.site_title = "Chuyển đổi số Hải Phòng"
 admin.site.index_title = "Quản trị và nhập số liệu"
 
+
+@login_not_required
+def favicon(request):
+    """Pages name their icon; error pages do not, and browsers then ask for /favicon.ico."""
+    return HttpResponseRedirect(static("targets/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
