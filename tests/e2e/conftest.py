@@ -55,6 +55,14 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so its fixtures know whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright
@@ -190,6 +198,15 @@ def session_for(request, browser, live_server, seeded, viewport):
         return session
 
     yield build
+    call = getattr(request.node, "report_call", None)
+    if call is not None and call.failed:
+        for session in sessions:  # the page each person was on when the journey failed
+            try:
+                session.page.screenshot(
+                    path=str(journey.path(session.who, "FAILED")), full_page=True
+                )
+            except Exception:  # noqa: BLE001 - never hide the test's own failure
+                pass
     try:
         for session in sessions:
             assert not session.unexpected_console_errors(), (
