@@ -44,7 +44,10 @@ serve-only: install
 	DJANGO_DEBUG=0 $(MANAGE) prepare_server --skip-database
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
+# The browser tests (tests/e2e) need Debian's Chromium at /usr/bin/chromium; without it
+# they are skipped and the summary says so. Their screenshots: test-artifacts/screenshots/.
 test: install
+	@test -x /usr/bin/chromium || echo "make test: no Chromium at /usr/bin/chromium: the browser tests will be SKIPPED (apt-get install chromium)"
 	$(VENV)/bin/pytest
 
 lint: install
