@@ -14,7 +14,8 @@ admin.site.index_title = "Quản trị và nhập số liệu"
 
 @login_not_required
 def favicon(request):
-    """Pages name their icon; error pages do not, and browsers then ask for /favicon.ico."""
+    """Pages name their icon; browsers ask for /favicon.ico after any response that does
+    not (a download, a bare error page)."""
     return HttpResponseRedirect(static("targets/favicon.svg"))
 
 
