@@ -502,15 +502,21 @@ def test_other_commune_reporter_cannot_see_or_open_entry(session_for, may_to_rep
     other.shot("entry-search")
 
     other.goto(f"/admin/targets/progressentry/{entry.pk}/change/", status=404)
+    expect(page.locator("h1")).to_have_text("Không tìm thấy trang")
     expect(page.locator("body")).not_to_contain_text("Máy Chai")
     other.shot("entry-url-404")
     other.goto(f"/admin/targets/progressentry/{entry.pk}/history/", status=404)
 
     other.goto("/admin/targets/progressentry/add/")
     page.locator("#id_unit + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("Máy Chai")
-    expect(page.locator(".select2-results__option")).to_have_count(1)
-    expect(page.locator(".select2-results__option")).not_to_contain_text("Máy Chai")
+    search = page.locator(".select2-container--open .select2-search__field")
+    options = page.locator(".select2-results__option")
+    search.fill("Máy Tơ")  # its own commune is offered …
+    expect(options).to_have_text(["11332 · Phường Máy Tơ"])
+    search.fill("Máy Chai")  # … the other one is not
+    expect(page.locator(".select2-results__message")).to_be_visible()
+    expect(page.locator(".select2-results__option.loading-results")).to_have_count(0)
+    expect(options.filter(has_text="Máy Chai")).to_have_count(0)
     other.shot("entry-add-unit-search")
     page.keyboard.press("Escape")
     entry.refresh_from_db()
