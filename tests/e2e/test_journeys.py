@@ -167,7 +167,7 @@ def admin_message(page):
 
 def open_entry_from_list(page, unit_name):
     page.locator("#result_list tbody tr", has_text=unit_name).locator("th a").click()
-    expect(page.locator("#content h1")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/admin/targets/progressentry/\d+/change/"))
 
 
 # --- Journey 1 -----------------------------------------------------------------------
