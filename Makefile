@@ -58,7 +58,10 @@ messages: install
 
 # Two workers: the machine this project targets has two cores.
 PYTEST_ARGS ?= -n 2
+# The browser tests (tests/e2e) need Debian's Chromium at /usr/bin/chromium; without it
+# they are skipped and the summary says so. Their screenshots: test-artifacts/screenshots/.
 test: install
+	@test -x /usr/bin/chromium || echo "make test: no Chromium at /usr/bin/chromium: the browser tests will be SKIPPED (apt-get install chromium)"
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

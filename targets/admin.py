@@ -607,6 +607,14 @@ class ProgressEntryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         context["workflow_reason"] = request.GET.get("reason", "")[: services.REASON_MAX_LENGTH]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history answers 403 for an entry outside the user's scope but 404
+        # for a missing one: the difference would tell that the entry exists.
+        try:
+            return super().history_view(request, object_id, extra_context)
+        except PermissionDenied:
+            raise Http404(gettext("Không tìm thấy số liệu này trong phạm vi của bạn.")) from None
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reading an old version is fine; saving from it would bypass the workflow.
         if request.method == "POST":

@@ -6,7 +6,7 @@ methods give the export plain numbers and dates, and export-only columns
 (``visible=False``) carry the codes, the target value and the completeness parts.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.utils import formats
@@ -17,10 +17,21 @@ from targets.models import Target
 from targets.status import Status
 
 DASH = "—"
-CENT = Decimal("0.01")
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
 COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
+
+
+def rounded(value, places: int) -> Decimal:
+    """``value`` rounded half up to ``places`` decimals. Django's ``number_format`` cuts
+    extra decimals off (29.4664 would read 29,46 while the export says 29.47): every
+    number shown or exported is rounded here first."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def percent(value) -> str:
+    """A share or percentage, two decimals, in the active language: ``29,47%``."""
+    return f"{formats.number_format(rounded(value, 2), 2)}%"
 
 
 def format_value(target: Target, value) -> str:
@@ -31,9 +42,9 @@ def format_value(target: Target, value) -> str:
     if target.measure == Target.Measure.MILESTONE:
         return str(_("Đạt") if value >= 1 else _("Chưa đạt"))
     if target.is_percentage:
-        return f"{formats.number_format(value, 2)}%"
+        return percent(value)
     places = 0 if value == value.to_integral_value() else 2
-    return formats.number_format(value, places, force_grouping=True)
+    return formats.number_format(rounded(value, places), places, force_grouping=True)
 
 
 def format_part(value) -> str:
@@ -41,7 +52,7 @@ def format_part(value) -> str:
     if value is None:
         return DASH
     places = 0 if value == value.to_integral_value() else 2
-    return formats.number_format(value, places, force_grouping=True)
+    return formats.number_format(rounded(value, places), places, force_grouping=True)
 
 
 def format_target(target: Target) -> str:
@@ -58,7 +69,7 @@ def export_number(value):
     value = Decimal(value)
     if value == value.to_integral_value():
         return int(value)
-    return value.quantize(CENT)
+    return rounded(value, 2)
 
 
 def export_part(value):
@@ -364,7 +375,7 @@ class DistrictCountTable(tables.Table):
         attrs = {"class": "data"}
 
     def render_share(self, value):
-        return f"{formats.number_format(value, 2)}%"
+        return percent(value)
 
 
 class LeagueTable(tables.Table):
@@ -397,7 +408,7 @@ class LeagueTable(tables.Table):
         return f"{record.good}/{record.applicable}"
 
     def render_share(self, value):
-        return f"{formats.number_format(value, 2)}%"
+        return percent(value)
 
     def render_completeness(self, value, record):
-        return f"{record.reported}/{record.expected} ({formats.number_format(value, 2)}%)"
+        return f"{record.reported}/{record.expected} ({percent(value)})"

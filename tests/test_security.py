@@ -28,6 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 # forgotten password, which is part of signing in) and the health check.
 PUBLIC = {
     "healthz",
+    "favicon",  # a redirect to the static icon
     "login",
     "admin:login",
     "password_reset",

@@ -84,3 +84,20 @@ def test_line_chart_draws_points_target_and_trajectory(target, unit, make_entry)
     assert "CQS-03c" in chart.title and "30/06/2022" in chart.description
     assert "20,00%" in chart.description  # the latest figure
     assert all("," not in p.x and "," not in p.y for p in chart.points)  # SVG coordinates
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "exported"),
+    [
+        (Decimal("29.4664"), "29,47%", Decimal("29.47")),
+        (Decimal("29.4649"), "29,46%", Decimal("29.46")),
+        (Decimal("33.335"), "33,34%", Decimal("33.34")),
+        (Decimal("99.999"), "100,00%", 100),
+    ],
+)
+def test_figures_on_screen_round_like_the_export(target, value, shown, exported):
+    """Django's number_format cuts decimals off: 29.4664 read 29,46% on the page while
+    the XLSX said 29.47."""
+    with translation.override("vi"):
+        assert format_value(target("CQS-03c"), value) == shown
+    assert export_number(value) == exported

@@ -60,6 +60,7 @@ def test_page_answers_a_manager(manager_client, name):
     response = manager_client.get(PAGES[name])
     assert response.status_code == 200
     assert b'href="/static/targets/tracker.css"' in response.content
+    assert b'rel="icon" href="/static/targets/favicon.svg"' in response.content
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -67,6 +68,13 @@ def test_page_sends_an_anonymous_visitor_to_login(client, name):
     response = client.get(PAGES[name])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_favicon_needs_no_login(client):
+    """Responses that name no icon (downloads, a bare error page) make the browser ask
+    for /favicon.ico: it must not be a 404."""
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, "/static/targets/favicon.svg")
 
 
 def test_home_is_the_dashboard(manager_client):
@@ -237,6 +245,17 @@ def test_unknown_plan_in_query_falls_back_with_a_message(manager_client):
 def test_unknown_plan_or_target_in_path_is_404(manager_client):
     assert manager_client.get("/khong-co/CQS-01/").status_code == 404
     assert manager_client.get("/kh74-2022/KHONG-01/").status_code == 404
+
+
+def test_error_pages_are_the_sites_own_in_vietnamese(manager_client, client, make_user):
+    missing = manager_client.get("/kh74-2022/KHONG-01/")
+    assert missing.status_code == 404
+    assert "<h1>Không tìm thấy trang</h1>" in missing.content.decode()
+    assert b'href="/static/targets/tracker.css"' in missing.content
+    client.force_login(make_user("nobody"))
+    refused = client.get(f"/?{PERIOD}")
+    assert refused.status_code == 403
+    assert "<h1>Không có quyền truy cập</h1>" in refused.content.decode()
 
 
 def test_default_plan_is_the_one_running_on_the_date():

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
@@ -11,8 +13,17 @@ admin.site.site_header = _("Theo dõi chỉ tiêu chuyển đổi số Hải Ph�
 admin.site.site_title = _("Chuyển đổi số Hải Phòng")
 admin.site.index_title = _("Quản trị và nhập số liệu")
 
+
+@login_not_required
+def favicon(request):
+    """Pages name their icon; browsers ask for /favicon.ico after any response that does
+    not (a download, a bare error page)."""
+    return HttpResponseRedirect(static("targets/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switcher works before logging in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

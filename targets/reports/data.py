@@ -21,6 +21,7 @@ from targets import periods
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 from targets.progress import Figure, plan_figures, status_counts
 from targets.status import Status, target_status
+from targets.tables import rounded
 
 # Cell fills (light, text stays black) and bar colours (strong) for each status.
 STATUS_FILLS = {
@@ -283,10 +284,10 @@ def format_value(target: Target, value: Decimal | None) -> str:
     if target.measure == Target.Measure.MILESTONE:
         return _("Đạt") if value >= 1 else _("Chưa đạt")
     if target.is_percentage:
-        return number_format(value, 1) + "%"
+        return number_format(rounded(value, 1), 1) + "%"
     if target.measure == Target.Measure.RANK:
-        return _("hạng %(rank)s") % {"rank": number_format(value, 0)}
-    return number_format(value, 0, force_grouping=True)
+        return _("hạng %(rank)s") % {"rank": number_format(rounded(value, 0), 0)}
+    return number_format(rounded(value, 0), 0, force_grouping=True)
 
 
 def format_target(target: Target) -> str:
