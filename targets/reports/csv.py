@@ -180,10 +180,10 @@ def _raw_row_converter():
     def convert(row: tuple) -> list:
         cells = list(row)
         for index in decimals:
-            if cells[index] is not None:
+            if type(cells[index]) is Decimal:  # text already on PostgreSQL
                 cells[index] = _decimal_text(cells[index])
         for index in datetimes:
-            if cells[index] is not None:
+            if type(cells[index]) is datetime.datetime:
                 cells[index] = local(cells[index])
         return cells
 
