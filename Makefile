@@ -13,7 +13,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate seed run test lint serve serve-only bench clean
+.PHONY: install messages migrate seed run test lint serve serve-only bench bench-smoke clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,3 +69,13 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# make bench       : bench/RESULTS.md from SQLite and PostgreSQL at 10k, 100k and 1M entries
+#                    (BENCH_SIZES, BENCH_BACKENDS, BENCH_REQUESTS, BENCH_LOAD_SECONDS: see bench/run.py)
+# make bench-smoke : the same harness at 2,000 entries, a 5-second load test (CI)
+bench: install
+	$(PY) bench/run.py
+
+bench-smoke: install
+	BENCH_SIZES=2000 BENCH_REQUESTS=3 BENCH_LOAD_SECONDS=5 \
+		BENCH_OUT=bench/data/RESULTS-smoke.md $(PY) bench/run.py

@@ -8,10 +8,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections, models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lag
+from django.db.models.sql.where import AND, WhereNode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -499,6 +501,69 @@ def _entry_scope_q(user, roles) -> Q:
     )
 
 
+def _db_converter(expression, connection):
+    """A function converting one raw cursor value of ``expression``'s output field as
+    the ORM does (Decimal, date), None staying None."""
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+        connection
+    )
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
+
+
+class EqualsAnyOf(models.lookups.Lookup):
+    """``lhs = ANY(ARRAY(<subquery>))`` (PostgreSQL): the subquery runs once, and its
+    values are looked up in the index of ``lhs``."""
+
+    lookup_name = "equals_any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+def latest_approved_ids_sql(target_ids: list[int], as_of: datetime.date) -> tuple[str, list]:
+    """SQL (and its parameters) selecting, for each target of ``target_ids`` and each
+    unit at its reporting level (active or not), the id of the unit's latest approved
+    entry with ``period_end <= as_of`` (NULL when there is none).
+
+    One probe of the partial index ``targets_entry_latest_approved`` (target, unit,
+    period_end DESC) per pair: its cost follows the number of targets and units, not
+    of entries. The same SQL runs on SQLite and PostgreSQL. Entries of a unit that is
+    not at the target's reporting level (``ProgressEntry.clean`` refuses them) are not
+    found this way.
+    """
+    entry = ProgressEntry._meta.db_table
+    target = Target._meta.db_table
+    unit = AdministrativeUnit._meta.db_table
+    level_match = " OR ".join(
+        "(t.reporting_units = %s"
+        + "".join(
+            f" AND u.{column} = %s" for column, value in (("level", lv), ("kind", kd)) if value
+        )
+        + ")"
+        for lv, kd in REPORTING_LEVEL_KEYS.values()
+    )
+    level_params = []
+    for reporting_units, (lv, kd) in REPORTING_LEVEL_KEYS.items():
+        level_params += [reporting_units, *(value for value in (lv, kd) if value)]
+    placeholders = ", ".join(["%s"] * len(target_ids))
+    sql = (
+        f"SELECT (SELECT e.id FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
+        f" AND e.status = %s AND e.period_end <= %s ORDER BY e.period_end DESC LIMIT 1)"
+        f" FROM {target} t INNER JOIN {unit} u ON ({level_match})"
+        f" WHERE t.id IN ({placeholders})"
+    )
+    return sql, [ProgressEntry.Status.APPROVED, as_of, *level_params, *target_ids]
+
+
 class ProgressEntryQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ProgressEntry.Status.APPROVED)
@@ -536,22 +601,71 @@ class ProgressEntryQuerySet(models.QuerySet):
 
         One row per (target, unit) pair; only approved entries count. Chain further
         filters (a plan, a target, a set of units) before or after calling this.
+
+        How (a hidden cost): when the queryset is already limited to some targets
+        (``target=`` or ``target__in=`` a list), the latest entries are found with one
+        index probe per (target, unit at the target's reporting level) on
+        ``targets_entry_latest_approved``, whatever the number of older entries: see
+        :func:`latest_approved_ids_sql`. Otherwise every approved entry is checked
+        against a correlated subquery, which grows with the entries.
         """
-        latest = (
-            ProgressEntry.objects.filter(
-                target=models.OuterRef("target"),
-                unit=models.OuterRef("unit"),
-                status=ProgressEntry.Status.APPROVED,
-                period_end__lte=as_of,
+        target_ids = self._filtered_target_ids()
+        approved = self.filter(status=ProgressEntry.Status.APPROVED, period_end__lte=as_of)
+        if target_ids is None:
+            latest = (
+                ProgressEntry.objects.filter(
+                    target=models.OuterRef("target"),
+                    unit=models.OuterRef("unit"),
+                    status=ProgressEntry.Status.APPROVED,
+                    period_end__lte=as_of,
+                )
+                .order_by("-period_end")
+                .values("period_end")[:1]
             )
-            .order_by("-period_end")
-            .values("period_end")[:1]
-        )
-        return self.filter(
-            status=ProgressEntry.Status.APPROVED,
-            period_end__lte=as_of,
-            period_end=models.Subquery(latest),
-        )
+            return approved.filter(period_end=models.Subquery(latest))
+        if not target_ids:
+            return self.none()
+        sql, params = latest_approved_ids_sql(sorted(target_ids), as_of)
+        ids = RawSQL(sql, params, output_field=models.BigIntegerField())
+        if connections[self.db].vendor == "postgresql":
+            # ``id = ANY(ARRAY(...))``: the ids are computed once (an InitPlan), then
+            # fetched by primary key; ``id IN (...)`` lets the planner hash-join the
+            # probes against every entry of the targets instead.
+            return approved.filter(EqualsAnyOf(models.F("pk"), ids))
+        return approved.filter(pk__in=ids)
+
+    def _filtered_target_ids(self) -> set[int] | None:
+        """The target ids a top-level ``target=`` / ``target__in=`` filter of literal
+        values limits this queryset to (the intersection of several), else None."""
+        field = ProgressEntry._meta.get_field("target")
+        found = None
+
+        def visit(node):
+            nonlocal found
+            if node.connector != AND or node.negated:
+                return
+            for child in node.children:
+                if isinstance(child, WhereNode):
+                    visit(child)
+                    continue
+                lhs = getattr(child, "lhs", None)
+                if getattr(lhs, "target", None) is not field:
+                    continue
+                if getattr(lhs, "alias", None) != self.query.base_table:
+                    continue
+                values = None
+                if child.lookup_name == "exact":
+                    values = [child.rhs]
+                elif child.lookup_name == "in" and isinstance(child.rhs, (list, tuple, set)):
+                    values = list(child.rhs)
+                if values is None:
+                    continue
+                ids = {getattr(value, "pk", value) for value in values}
+                if all(isinstance(pk, int) for pk in ids):
+                    found = ids if found is None else found & ids
+
+        visit(self.query.where)
+        return found
 
     def rollup(self, as_of: datetime.date, *, by_district: bool = False):
         """Per target (and per district when ``by_district``), over each unit's latest
@@ -597,33 +711,70 @@ class ProgressEntryQuerySet(models.QuerySet):
         previous approved entry of the same (target, unit): Σ Δnumerator, Σ Δdenominator,
         Σ Δvalue, the number of units whose first figure arrives at P (``new_units``) and
         the number of approved entries at P (``reports``). ``targets.progress.figure_series``
-        accumulates them. One query, one row per (target, period end) with entries: its
-        size follows the number of periods, not of entries.
+        accumulates them. One query, one row per (target, period end) with entries (a
+        list of dicts, ordered by target and period end).
+
+        How: ``LAG()`` over each (target, unit)'s approved entries gives the previous
+        figure in one pass over the target's entries; the ORM cannot aggregate over a
+        window, so the grouping is a plain SQL wrapper around the ORM's query (the same
+        SQL on SQLite and PostgreSQL). Assumes the queryset's filters keep or drop
+        whole (target, unit) series, as ``target``/``unit``/``within`` filters do.
         """
-        previous = ProgressEntry.objects.filter(
-            target=models.OuterRef("target"),
-            unit=models.OuterRef("unit"),
-            status=ProgressEntry.Status.APPROVED,
-            period_end__lt=models.OuterRef("period_end"),
-        ).order_by("-period_end")
         number = models.DecimalField(max_digits=18, decimal_places=4)
-
-        def change(field):
-            before = models.Subquery(previous.values(field)[:1], output_field=number)
-            return models.F(field) - Coalesce(before, models.Value(Decimal(0)), output_field=number)
-
-        return (
+        window = {
+            "partition_by": [models.F("target"), models.F("unit")],
+            "order_by": models.F("period_end").asc(),
+        }
+        fields = ("numerator", "denominator", "value", "period_end")
+        inner = (
             self.filter(status=ProgressEntry.Status.APPROVED, period_end__lte=as_of)
-            .values("target", "period_end")
             .annotate(
-                numerator_change=models.Sum(change("numerator"), output_field=number),
-                denominator_change=models.Sum(change("denominator"), output_field=number),
-                value_change=models.Sum(change("value"), output_field=number),
-                new_units=models.Count("id", filter=~models.Exists(previous)),
-                reports=models.Count("id"),
+                **{f"previous_{f}": models.Window(Lag(f), **window) for f in fields},
             )
-            .order_by("target", "period_end")
+            .values(
+                entry_target=models.F("target"),
+                entry_period=models.F("period_end"),
+                entry_numerator=models.F("numerator"),
+                entry_denominator=models.F("denominator"),
+                entry_value=models.F("value"),
+                **{f"entry_previous_{f}": models.F(f"previous_{f}") for f in fields},
+            )
+            .order_by()
         )
+        connection = connections[self.db]
+        try:
+            sql, params = inner.query.get_compiler(connection=connection).as_sql()
+        except EmptyResultSet:
+            return []
+        changes = ", ".join(
+            f"SUM(entry_{f} - COALESCE(entry_previous_{f}, 0))"
+            for f in ("numerator", "denominator", "value")
+        )
+        grouped = (
+            f"SELECT entry_target, entry_period, {changes},"
+            " SUM(CASE WHEN entry_previous_period_end IS NULL THEN 1 ELSE 0 END), COUNT(*)"
+            f" FROM ({sql}) changes GROUP BY entry_target, entry_period"
+            " ORDER BY entry_target, entry_period"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, params)
+            rows = cursor.fetchall()
+        # The cursor's raw values, converted as the ORM would (SQLite returns floats
+        # and text dates).
+        as_number = _db_converter(models.Value(Decimal(0), output_field=number), connection)
+        as_date = _db_converter(models.Value(as_of, output_field=models.DateField()), connection)
+        return [
+            {
+                "target": target_id,
+                "period_end": as_date(period_end),
+                "numerator_change": as_number(numerator),
+                "denominator_change": as_number(denominator),
+                "value_change": as_number(value),
+                "new_units": new_units,
+                "reports": reports,
+            }
+            for target_id, period_end, numerator, denominator, value, new_units, reports in rows
+        ]
 
     # --- Reports and exports (targets.reports) ---
 
@@ -689,12 +840,58 @@ class ProgressEntryQuerySet(models.QuerySet):
         plan, target and unit codes and names, the figures as stored, the workflow state,
         and who recorded, last changed and approved it, when (aware datetimes).
 
+        On PostgreSQL the decimals and datetimes arrive already as the raw CSV writes
+        them (decimals without trailing zeros; datetimes ISO 8601 in the current time
+        zone with its offset, to the second): parsing four timestamps per row in Python
+        cost more than everything else the export does.
+
         One query: codes and usernames come through joins, never per-row lookups.
-        Iterate with ``.iterator(chunk_size=...)`` to keep memory constant.
+        In the order entries were recorded (by id: an index scan; sorting a million
+        rows by plan, target and unit would cost more than writing them). Iterate with
+        ``.iterator(chunk_size=...)`` to keep memory constant.
         """
-        return self.order_by(
-            "target__plan__code", "target__code", "unit__code", "period_end", "pk"
-        ).values_list(*self.RAW_EXPORT_FIELDS)
+        fields = list(self.RAW_EXPORT_FIELDS)
+        if connections[self.db].vendor == "postgresql":
+            zone = timezone.get_current_timezone_name()
+            for index, name in enumerate(fields):
+                field = (
+                    ProgressEntry._meta.get_field(name)
+                    if name.isidentifier() and "__" not in name and name != "pk"
+                    else None
+                )
+                if isinstance(field, models.DateTimeField):
+                    fields[index] = LocalIsoText(models.F(name), zone=zone)
+                elif isinstance(field, models.DecimalField):
+                    fields[index] = models.Func(
+                        models.Func(models.F(name), function="trim_scale"),
+                        template="(%(expressions)s)::text",
+                        output_field=models.TextField(),
+                    )
+        return self.order_by("pk").values_list(*fields)
+
+
+class LocalIsoText(models.Func):
+    """PostgreSQL: a timestamptz as ISO 8601 text in ``zone``, to the second, with the
+    zone's offset (``2023-01-05T09:30:00+07:00``), as Python's
+    ``value.astimezone(zone).isoformat(timespec="seconds")`` writes it."""
+
+    output_field = models.TextField()
+
+    def __init__(self, expression, *, zone: str):
+        super().__init__(expression)
+        self.zone = zone
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        local = f"({column} AT TIME ZONE %s)"
+        utc = f"({column} AT TIME ZONE 'UTC')"
+        sql = (
+            f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN {local} < {utc} THEN '' ELSE '+' END"
+            f" || to_char({local} - {utc}, 'HH24:MI'))"
+        )
+        local_params = (*params, self.zone)
+        return sql, (*local_params, *local_params, *params, *local_params, *params)
 
 
 class ProgressEntry(models.Model):
@@ -823,9 +1020,11 @@ class ProgressEntry(models.Model):
             ),
         ]
         indexes = [
-            # The latest-approved lookup: one index probe per (target, unit).
+            # The latest-approved lookup: one index probe per (target, unit). The id
+            # is part of the key so that the probe never reads the table (PostgreSQL
+            # index-only scan; SQLite keeps the rowid in every index anyway).
             models.Index(
-                fields=["target", "unit", "-period_end"],
+                fields=["target", "unit", "-period_end", "id"],
                 condition=Q(status="approved"),
                 name="targets_entry_latest_approved",
             ),

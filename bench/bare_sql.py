@@ -1,0 +1,164 @@
+"""The bare SQL that computes the figures each page shows, hand-written per backend.
+
+Each function returns the statements (SQL, parameters) one page's figures need; the
+harness runs them straight on the DB-API cursor (no ORM, no templates) and compares
+their time with the whole request. Two ways of finding each (target, unit)'s latest
+approved entry are written for each backend and the harness keeps the faster:
+
+- ``probe``: one index probe per (target, unit at the target's reporting level) on
+  ``targets_entry_latest_approved`` (PostgreSQL: ``CROSS JOIN LATERAL ... LIMIT 1``;
+  SQLite: a correlated ``LIMIT 1`` subquery giving the rowid);
+- ``scan``: read every approved entry of the targets once (PostgreSQL ``DISTINCT ON``,
+  SQLite ``GROUP BY`` with ``MAX(period_end)`` and its bare columns).
+"""
+
+import datetime
+
+from targets import periods
+from targets.models import REPORTING_LEVEL_KEYS
+
+ENTRY = "targets_progressentry"
+TARGET = "targets_target"
+UNIT = "targets_administrativeunit"
+
+
+def _level_match() -> tuple[str, list]:
+    parts, params = [], []
+    for reporting_units, (level, kind) in REPORTING_LEVEL_KEYS.items():
+        sql = "(t.reporting_units = %s"
+        params.append(reporting_units)
+        for column, value in (("level", level), ("kind", kind)):
+            if value:
+                sql += f" AND u.{column} = %s"
+                params.append(value)
+        parts.append(sql + ")")
+    return " OR ".join(parts), params
+
+
+DISTRICT = "CASE WHEN u.level = 'district' THEN u.id WHEN u.level = 'commune' THEN u.parent_id END"
+
+
+def latest_cte(vendor: str, way: str, target_filter: str, target_params: list, as_of):
+    """``latest``: target_id, frequency, unit_id, district_id and the figures of each
+    (target, unit)'s latest approved entry on or before ``as_of``."""
+    columns = "e.numerator, e.denominator, e.value, e.period_end, e.approved_at"
+    if way == "probe":
+        match, match_params = _level_match()
+        if vendor == "postgresql":
+            sql = (
+                f"SELECT t.id AS target_id, t.frequency, u.id AS unit_id, {DISTRICT} AS district_id,"
+                f" l.* FROM {TARGET} t JOIN {UNIT} u ON ({match})"
+                f" CROSS JOIN LATERAL (SELECT {columns} FROM {ENTRY} e"
+                f" WHERE e.target_id = t.id AND e.unit_id = u.id AND e.status = 'approved'"
+                f" AND e.period_end <= %s ORDER BY e.period_end DESC LIMIT 1) l"
+                f" WHERE {target_filter}"
+            )
+            return sql, [*match_params, as_of, *target_params]
+        sql = (
+            f"SELECT t.id AS target_id, t.frequency, u.id AS unit_id, {DISTRICT} AS district_id,"
+            f" {columns} FROM {TARGET} t JOIN {UNIT} u ON ({match})"
+            f" JOIN {ENTRY} e ON e.id = (SELECT x.id FROM {ENTRY} x"
+            f" WHERE x.target_id = t.id AND x.unit_id = u.id AND x.status = 'approved'"
+            f" AND x.period_end <= %s ORDER BY x.period_end DESC LIMIT 1)"
+            f" WHERE {target_filter}"
+        )
+        return sql, [*match_params, as_of, *target_params]
+    # scan
+    if vendor == "postgresql":
+        sql = (
+            f"SELECT DISTINCT ON (e.target_id, e.unit_id) e.target_id, t.frequency,"
+            f" e.unit_id, {DISTRICT} AS district_id, {columns}"
+            f" FROM {ENTRY} e JOIN {TARGET} t ON t.id = e.target_id JOIN {UNIT} u ON u.id = e.unit_id"
+            f" WHERE e.status = 'approved' AND e.period_end <= %s AND {target_filter}"
+            f" ORDER BY e.target_id, e.unit_id, e.period_end DESC"
+        )
+        return sql, [as_of, *target_params]
+    # SQLite: with MAX(), the other bare columns come from the row holding the maximum.
+    sql = (
+        f"SELECT e.target_id, t.frequency, e.unit_id, {DISTRICT} AS district_id,"
+        f" e.numerator, e.denominator, e.value, MAX(e.period_end) AS period_end, e.approved_at"
+        f" FROM {ENTRY} e JOIN {TARGET} t ON t.id = e.target_id JOIN {UNIT} u ON u.id = e.unit_id"
+        f" WHERE e.status = 'approved' AND e.period_end <= %s AND {target_filter}"
+        f" GROUP BY e.target_id, e.unit_id"
+    )
+    return sql, [as_of, *target_params]
+
+
+def _aggregates(as_of: datetime.date) -> tuple[str, list]:
+    """The roll-up's sums and counts over ``latest`` rows (see ``rollup``)."""
+    current = " ".join(f"WHEN '{frequency}' THEN %s" for frequency in periods.PERIOD_END_MONTHS)
+    params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
+    sql = (
+        "SUM(numerator), SUM(denominator), SUM(value), MAX(value), COUNT(*),"
+        f" SUM(CASE WHEN period_end = (CASE frequency {current} END) THEN 1 ELSE 0 END),"
+        " MAX(period_end), MAX(approved_at)"
+    )
+    return sql, params
+
+
+def _expected_units(as_of):
+    sql = (
+        f"SELECT level, kind, parent_id, COUNT(*) FROM {UNIT}"
+        " WHERE (valid_from IS NULL OR valid_from <= %s) AND (valid_to IS NULL OR valid_to >= %s)"
+        " GROUP BY level, kind, parent_id"
+    )
+    return sql, [as_of, as_of]
+
+
+def _with(vendor, way, target_filter, target_params, as_of):
+    cte, params = latest_cte(vendor, way, target_filter, target_params, as_of)
+    materialized = "MATERIALIZED " if vendor in ("postgresql", "sqlite") else ""
+    return f"WITH latest AS {materialized}({cte}) ", params
+
+
+def dashboard(vendor, way, plan_id, as_of):
+    """Per target of the plan: the city roll-up; per (target, district): the league."""
+    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
+    aggs, agg_params = _aggregates(as_of)
+    sql = (
+        head + f"SELECT target_id, NULL, {aggs} FROM latest GROUP BY target_id"
+        f" UNION ALL SELECT target_id, district_id, {aggs} FROM latest"
+        " WHERE district_id IS NOT NULL GROUP BY target_id, district_id"
+    )
+    return [(sql, [*params, *agg_params, *agg_params]), _expected_units(as_of)]
+
+
+def target_table(vendor, way, plan_id, as_of):
+    """Per target of the plan: the city roll-up."""
+    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
+    aggs, agg_params = _aggregates(as_of)
+    sql = head + f"SELECT target_id, {aggs} FROM latest GROUP BY target_id"
+    return [(sql, [*params, *agg_params]), _expected_units(as_of)]
+
+
+def target_detail(vendor, way, target_id, as_of):
+    """One target: its units' latest figures, the district and city roll-ups (from
+    the same rows), and the city figure at each period end (changes per period)."""
+    head, params = _with(vendor, way, "t.id = %s", [target_id], as_of)
+    aggs, agg_params = _aggregates(as_of)
+    sql = (
+        head + "SELECT unit_id, NULL, numerator, denominator, value, value, 1, 0,"
+        " period_end, approved_at FROM latest"
+        f" UNION ALL SELECT NULL, district_id, {aggs} FROM latest"
+        " WHERE district_id IS NOT NULL GROUP BY district_id"
+        f" UNION ALL SELECT NULL, NULL, {aggs} FROM latest"
+    )
+    series = (
+        "SELECT period_end, SUM(numerator - COALESCE(prev_numerator, 0)),"
+        " SUM(denominator - COALESCE(prev_denominator, 0)), SUM(value - COALESCE(prev_value, 0)),"
+        " SUM(CASE WHEN prev_period IS NULL THEN 1 ELSE 0 END), COUNT(*) FROM ("
+        " SELECT period_end, numerator, denominator, value,"
+        " LAG(numerator) OVER w AS prev_numerator, LAG(denominator) OVER w AS prev_denominator,"
+        " LAG(value) OVER w AS prev_value, LAG(period_end) OVER w AS prev_period"
+        f" FROM {ENTRY} WHERE target_id = %s AND status = 'approved' AND period_end <= %s"
+        " WINDOW w AS (PARTITION BY unit_id ORDER BY period_end)) s"
+        " GROUP BY period_end ORDER BY period_end"
+    )
+    return [
+        (sql, [*params, *agg_params, *agg_params]),
+        (series, [target_id, as_of]),
+        _expected_units(as_of),
+    ]
+
+
+PAGES = {"dashboard": dashboard, "target-list": target_table, "target-detail": target_detail}

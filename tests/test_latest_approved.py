@@ -1,0 +1,120 @@
+"""The fast latest-entry query (one index probe per (target, unit)) and the series built
+with a window function return exactly what their plain definitions return."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.db.models import OuterRef, Subquery
+
+from targets import periods
+from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.progress import figure_series, plan_figures
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = [ProgressEntry.Status.APPROVED] * 3 + [
+    ProgressEntry.Status.DRAFT,
+    ProgressEntry.Status.SUBMITTED,
+    ProgressEntry.Status.RETURNED,
+]
+
+
+@pytest.fixture
+def varied(plan, admin_user):
+    """Entries of every target of the 2022 plan from a random share of the units at its
+    reporting level, with gaps, every status, and units whose last figure is old."""
+    rng = random.Random(8)
+    rows = []
+    for target in Target.objects.filter(plan=plan):
+        units = list(AdministrativeUnit.objects.at_reporting_level(target.reporting_units))
+        ends = periods.period_ends(target.frequency, plan.start_date, plan.end_date)
+        for unit in rng.sample(units, max(1, len(units) // 3)):
+            for period_end in ends:
+                if rng.random() < 0.3:
+                    continue
+                denominator = Decimal(rng.randint(50, 500))
+                numerator = Decimal(rng.randint(0, int(denominator)))
+                value = (100 * numerator / denominator).quantize(Decimal("0.0001"))
+                if target.measure == Target.Measure.MILESTONE:
+                    numerator = denominator = None
+                    value = Decimal(rng.randint(0, 1))
+                elif target.measure != Target.Measure.RATIO:
+                    numerator = denominator = None
+                rows.append(
+                    ProgressEntry(
+                        target=target,
+                        unit=unit,
+                        period_end=period_end,
+                        numerator=numerator,
+                        denominator=denominator,
+                        value=value,
+                        status=rng.choice(STATUSES),
+                        created_by=admin_user,
+                    )
+                )
+    ProgressEntry.objects.bulk_create(rows)
+    return rows
+
+
+def plain_latest(entries, as_of):
+    """The definition: approved, on or before ``as_of``, and no later such entry."""
+    latest = (
+        ProgressEntry.objects.filter(
+            target=OuterRef("target"),
+            unit=OuterRef("unit"),
+            status=ProgressEntry.Status.APPROVED,
+            period_end__lte=as_of,
+        )
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+    return entries.filter(
+        status=ProgressEntry.Status.APPROVED, period_end__lte=as_of, period_end=Subquery(latest)
+    )
+
+
+AS_OFS = [datetime.date(2022, 2, 15), datetime.date(2022, 6, 30), datetime.date(2022, 10, 20)]
+
+
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_latest_approved_by_probe_equals_the_definition(plan, varied, unit, as_of):
+    targets = list(Target.objects.filter(plan=plan).values_list("pk", flat=True))
+    entries = ProgressEntry.objects.filter(target__in=targets)
+    assert entries._filtered_target_ids() == set(targets)
+    fast = set(entries.latest_approved(as_of).values_list("pk", flat=True))
+    assert fast
+    assert fast == set(plain_latest(entries, as_of).values_list("pk", flat=True))
+    district = unit("304")
+    fast_within = entries.within(district).latest_approved(as_of).values_list("pk", flat=True)
+    plain_within = plain_latest(entries.within(district), as_of).values_list("pk", flat=True)
+    assert set(fast_within) == set(plain_within)
+
+
+def test_latest_approved_without_a_target_filter_falls_back_to_the_definition(varied):
+    as_of = datetime.date(2022, 9, 30)
+    entries = ProgressEntry.objects.filter(unit__level="commune")
+    assert entries._filtered_target_ids() is None
+    assert set(entries.latest_approved(as_of)) == set(plain_latest(entries, as_of))
+
+
+def test_latest_approved_of_no_target_is_empty(varied):
+    assert not ProgressEntry.objects.filter(target__in=[]).latest_approved(AS_OFS[-1]).exists()
+
+
+def test_series_at_each_period_equals_the_rollup_then(plan, varied):
+    """The window-function series gives, at each period end, the figures ``rollup``
+    gives as of that date."""
+    as_of = datetime.date(2022, 12, 31)
+    for target in Target.objects.filter(plan=plan, reporting_units__in=["communes", "agencies"]):
+        series = figure_series(target, as_of)
+        assert series
+        for point in series:
+            (expected,) = plan_figures(Target.objects.filter(pk=target.pk), point.as_of)
+            assert (point.value, point.numerator, point.denominator) == (
+                expected.value,
+                expected.numerator,
+                expected.denominator,
+            ), (target.code, point.as_of)
+            assert point.units_with_figure == expected.units_with_figure
