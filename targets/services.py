@@ -127,8 +127,9 @@ def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> 
 
 
 @transaction.atomic
-def entry_create(*, entry: ProgressEntry, user) -> ProgressEntry:
-    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``.
+def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> ProgressEntry:
+    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
+    history row carries ``reason`` (default "Tạo mới").
 
     Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
     ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
@@ -147,12 +148,15 @@ def entry_create(*, entry: ProgressEntry, user) -> ProgressEntry:
     entry.approved_by = entry.returned_by = None
     entry.version = 1
     entry.full_clean()
-    return _store(entry, user=user, reason=_("Tạo mới"), claimed_version=0)
+    return _store(entry, user=user, reason=reason or _("Tạo mới"), claimed_version=0)
 
 
 @transaction.atomic
-def entry_update(*, entry: ProgressEntry, user, expected_version: int) -> ProgressEntry:
-    """Save the edited figures of ``entry`` (a draft or returned entry).
+def entry_update(
+    *, entry: ProgressEntry, user, expected_version: int, reason: str | None = None
+) -> ProgressEntry:
+    """Save the edited figures of ``entry`` (a draft or returned entry); the history row
+    carries ``reason`` (default "Sửa số liệu").
 
     ``expected_version`` is the version the user started from: if someone saved since,
     ``EntryConflict`` names them and nothing is stored. The workflow fields (status,
@@ -167,18 +171,25 @@ def entry_update(*, entry: ProgressEntry, user, expected_version: int) -> Progre
     for field in _WORKFLOW_FIELDS:
         setattr(entry, field, getattr(current, field))
     entry.full_clean()
-    return _store(entry, user=user, reason=_("Sửa số liệu"), claimed_version=current.version)
+    return _store(
+        entry, user=user, reason=reason or _("Sửa số liệu"), claimed_version=current.version
+    )
 
 
 @transaction.atomic
-def entry_submit(*, entry: ProgressEntry, user, expected_version: int | None = None):
-    """Send a draft or returned entry to review. Returns the stored entry."""
+def entry_submit(
+    *, entry: ProgressEntry, user, expected_version: int | None = None, reason: str | None = None
+):
+    """Send a draft or returned entry to review (history reason ``reason``, default
+    "Gửi duyệt"). Returns the stored entry."""
     current = _lock(entry, expected_version)
     _require(user, current, roles.SUBMIT)
     current.full_clean()
     current.status = ProgressEntry.Status.SUBMITTED
     current.submitted_at = timezone.now()
-    return _store(current, user=user, reason=_("Gửi duyệt"), claimed_version=current.version)
+    return _store(
+        current, user=user, reason=reason or _("Gửi duyệt"), claimed_version=current.version
+    )
 
 
 @transaction.atomic
@@ -247,3 +258,29 @@ def entries_approve(*, entries, user) -> tuple[int, int]:
         else:
             approved += 1
     return approved, skipped
+
+
+@transaction.atomic
+def entries_import(
+    *, dataset, file_name: str, user, submit: bool = False, dry_run: bool = True, on_row=None
+):
+    """Import the rows of ``dataset`` (``targets.importing.read_dataset``) as ``user``:
+    new entries as drafts, edited figures of draft and returned entries, each sent to
+    review too when ``submit``. Every row goes through ``entry_create`` /
+    ``entry_update`` (/ ``entry_submit``), with a history reason naming ``file_name``.
+
+    All or nothing: with ``dry_run``, or when any row is refused, everything is rolled
+    back. Returns a ``targets.importing.report.ImportReport`` (counts and every error
+    with its row and column); ``on_row`` is called after each row (progress bars).
+    """
+    from targets.importing.report import build_report
+    from targets.importing.resource import ProgressEntryResource
+
+    resource = ProgressEntryResource(user=user, file_name=file_name, submit=submit, on_row=on_row)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+    )
+    report = build_report(result, resource, file_name=file_name, dry_run=dry_run, submit=submit)
+    if dry_run or not report.ok:
+        transaction.set_rollback(True)
+    return report
