@@ -69,7 +69,9 @@ def template_rows(*, user, plan, period_end: datetime.date):
     rows = []
     for target in targets:
         for unit in units:
-            if not (unit.reports_at(target.reporting_units) and roles.may_report(user, target, unit)):
+            if not (
+                unit.reports_at(target.reporting_units) and roles.may_report(user, target, unit)
+            ):
                 continue
             entry = entries.get((target.pk, unit.pk))
             if entry is not None and not entry.is_editable:
@@ -106,9 +108,7 @@ def build_template(*, user, plan, period_end: datetime.date) -> bytes:
                 _number(entry.numerator) if entry else None,
                 _number(entry.denominator) if entry else None,
                 # A ratio's value is computed from its parts: left empty.
-                _number(entry.value)
-                if entry and target.measure != Target.Measure.RATIO
-                else None,
+                _number(entry.value) if entry and target.measure != Target.Measure.RATIO else None,
                 entry.note if entry else None,
                 entry.get_status_display() if entry else _("Chưa có"),
             ]
@@ -139,10 +139,7 @@ def column_help() -> list[tuple[str, str]]:
         (columns.TARGET_NAME, _("Tên chỉ tiêu, để đối chiếu. Phần mềm không đọc cột này.")),
         (
             columns.MEASURE,
-            _(
-                "Loại số liệu của chỉ tiêu, để biết cần nhập cột nào. Phần mềm không đọc "
-                "cột này."
-            ),
+            _("Loại số liệu của chỉ tiêu, để biết cần nhập cột nào. Phần mềm không đọc cột này."),
         ),
         (
             columns.UNIT,
@@ -210,9 +207,8 @@ def _help_sheet(sheet, plan, period_end):
             _("Số"),
             _(
                 "Dùng dấu phẩy cho phần thập phân và dấu chấm ngăn cách hàng nghìn "
-                "(91,8; 1.234,5), hoặc dấu chấm thập phân (91.8). Một dấu chấm đứng một "
-                "mình là dấu thập phân: 1.234 là một phẩy hai ba bốn; số một nghìn hai trăm "
-                "ba mươi tư hãy viết 1234 hoặc 1.234,0."
+                "(91,8; 1.234,5; 2.000 là hai nghìn). Dấu chấm thập phân cũng được nhận "
+                "khi không thể là dấu ngăn cách hàng nghìn (91.8; 0.125)."
             ),
         ),
         (

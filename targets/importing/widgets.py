@@ -17,6 +17,7 @@ from import_export import widgets
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _GROUPED = r"\d{1,3}(%s\d{3})+"
+_THOUSAND = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 
 
 def _shown(value) -> str:
@@ -28,9 +29,11 @@ def parse_number(value) -> Decimal | None:
     """A number typed the Vietnamese way (``1.234,5``, ``91,8``) or the English way
     (``91.8``, ``1,234.5``), or a number cell of the spreadsheet; None when empty.
 
-    One separator alone is the decimal mark (``91,8`` and ``91.8`` are both 91.8;
-    ``1.234`` is 1.234). Several of the same kind, or both kinds, are thousands groups
-    followed by the decimal mark. Spaces and a trailing ``%`` are ignored.
+    A comma alone is the decimal mark (``91,8``). A point alone is the decimal mark
+    too (``91.8``, ``0.125``) unless it reads as a Vietnamese thousands separator: one
+    to three digits, not starting with 0, then exactly three (``2.000`` is 2000).
+    Several of the same kind, or both kinds, are thousands groups followed by the
+    decimal mark. Spaces and a trailing ``%`` are ignored.
     Raises ``ValueError`` for anything else.
     """
     if value is None or isinstance(value, bool):
@@ -64,6 +67,8 @@ def parse_number(value) -> Decimal | None:
         if not re.fullmatch(_GROUPED % re.escape(mark), text):
             raise ValueError(_invalid_number(value))
         text = text.replace(mark, "")
+    elif points and _THOUSAND.fullmatch(text):
+        text = text.replace(".", "")
     else:
         text = text.replace(",", ".")
     if not _PLAIN.fullmatch(text):
