@@ -99,6 +99,22 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
+# Foreign keys whose validation in full_clean() is one query each.
+_RELATIONS = ("target", "unit", "created_by", "updated_by", "approved_by", "returned_by")
+
+
+def _full_clean(entry: ProgressEntry, *, bulk: bool) -> None:
+    """``entry.full_clean()``. In a bulk import (``bulk``) without its per-row queries:
+    the related objects were just read from the database by the importer, and the
+    constraints are left to the database, which checks them on the save that follows in
+    the same transaction (a preview saves too, then rolls back); ``clean()`` holds every
+    figure rule the constraints hold, with its field and message, and always runs."""
+    if bulk:
+        entry.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    else:
+        entry.full_clean()
+
+
 def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> ProgressEntry:
     """Claim ``claimed_version`` (an UPDATE … WHERE version = N, which a concurrent
     writer on any backend cannot also win), then save the entry once as version N + 1
@@ -127,7 +143,9 @@ def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> 
 
 
 @transaction.atomic
-def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> ProgressEntry:
+def entry_create(
+    *, entry: ProgressEntry, user, reason: str | None = None, bulk: bool = False
+) -> ProgressEntry:
     """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
     history row carries ``reason`` (default "Tạo mới").
 
@@ -147,13 +165,18 @@ def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> Pr
     entry.submitted_at = entry.approved_at = entry.returned_at = None
     entry.approved_by = entry.returned_by = None
     entry.version = 1
-    entry.full_clean()
+    _full_clean(entry, bulk=bulk)
     return _store(entry, user=user, reason=reason or _("Tạo mới"), claimed_version=0)
 
 
 @transaction.atomic
 def entry_update(
-    *, entry: ProgressEntry, user, expected_version: int, reason: str | None = None
+    *,
+    entry: ProgressEntry,
+    user,
+    expected_version: int,
+    reason: str | None = None,
+    bulk: bool = False,
 ) -> ProgressEntry:
     """Save the edited figures of ``entry`` (a draft or returned entry); the history row
     carries ``reason`` (default "Sửa số liệu").
@@ -170,7 +193,7 @@ def entry_update(
         raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
     for field in _WORKFLOW_FIELDS:
         setattr(entry, field, getattr(current, field))
-    entry.full_clean()
+    _full_clean(entry, bulk=bulk)
     return _store(
         entry, user=user, reason=reason or _("Sửa số liệu"), claimed_version=current.version
     )
@@ -178,13 +201,18 @@ def entry_update(
 
 @transaction.atomic
 def entry_submit(
-    *, entry: ProgressEntry, user, expected_version: int | None = None, reason: str | None = None
+    *,
+    entry: ProgressEntry,
+    user,
+    expected_version: int | None = None,
+    reason: str | None = None,
+    bulk: bool = False,
 ):
     """Send a draft or returned entry to review (history reason ``reason``, default
     "Gửi duyệt"). Returns the stored entry."""
     current = _lock(entry, expected_version)
     _require(user, current, roles.SUBMIT)
-    current.full_clean()
+    _full_clean(current, bulk=bulk)
     current.status = ProgressEntry.Status.SUBMITTED
     current.submitted_at = timezone.now()
     return _store(

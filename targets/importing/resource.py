@@ -262,13 +262,16 @@ class ProgressEntryResource(resources.ModelResource):
         """Store through the services: scope, lock, version and full_clean() there."""
         try:
             if is_create:
-                entry = services.entry_create(entry=instance, user=self.user, reason=self.reason)
+                entry = services.entry_create(
+                    entry=instance, user=self.user, reason=self.reason, bulk=True
+                )
             else:
                 entry = services.entry_update(
                     entry=instance,
                     user=self.user,
                     expected_version=instance.version,
                     reason=self.reason,
+                    bulk=True,
                 )
             if self.submit:
                 services.entry_submit(
@@ -276,6 +279,7 @@ class ProgressEntryResource(resources.ModelResource):
                     user=self.user,
                     expected_version=entry.version,
                     reason=self.submit_reason,
+                    bulk=True,
                 )
         except PermissionDenied as refused:
             raise ValidationError({"unit": [str(refused)]}) from None
