@@ -40,7 +40,7 @@ from django.db import connection  # noqa: E402
 
 from targets import periods, services  # noqa: E402
 from targets.importing import columns, read_dataset  # noqa: E402
-from targets.models import AdministrativeUnit, Membership, ProgressEntry, Plan  # noqa: E402
+from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry  # noqa: E402
 
 PLAN = "nq03-2025"
 TARGET = "CQS-03c"
