@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from targets import roles
 from targets.models import ProgressEntry
@@ -142,22 +143,12 @@ def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> 
     return entry
 
 
-@transaction.atomic
-def entry_create(
-    *, entry: ProgressEntry, user, reason: str | None = None, bulk: bool = False
-) -> ProgressEntry:
-    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
-    history row carries ``reason`` (default "Tạo mới").
-
-    Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
-    ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
-    Returns the saved entry, version 1.
-    """
+def _new_draft(entry: ProgressEntry, *, user, now) -> None:
+    """Make ``entry`` (built, not saved) a draft recorded by ``user``, version 1."""
     if entry.pk is not None:
-        raise ValueError("entry_create takes an unsaved entry")
+        raise ValueError("a new entry must not be saved yet")
     if not roles.may_report(user, entry.target, entry.unit):
         raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
-    now = timezone.now()
     entry.status = ProgressEntry.Status.DRAFT
     entry.review_note = ""
     entry.created_by = user
@@ -165,8 +156,60 @@ def entry_create(
     entry.submitted_at = entry.approved_at = entry.returned_at = None
     entry.approved_by = entry.returned_by = None
     entry.version = 1
-    _full_clean(entry, bulk=bulk)
+
+
+@transaction.atomic
+def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> ProgressEntry:
+    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
+    history row carries ``reason`` (default "Tạo mới").
+
+    Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
+    ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
+    Returns the saved entry, version 1.
+    """
+    _new_draft(entry, user=user, now=timezone.now())
+    entry.full_clean()
     return _store(entry, user=user, reason=reason or _("Tạo mới"), claimed_version=0)
+
+
+def entry_check_new(*, entry: ProgressEntry, user, submit: bool = False) -> ProgressEntry:
+    """Prepare ``entry`` (built, not saved) for :func:`entries_create`, without saving:
+    a draft recorded by ``user`` (as ``entry_create``), or submitted when ``submit``
+    (as ``entry_submit``), validated by ``full_clean()`` in its bulk form.
+
+    Raises ``PermissionDenied`` or ``ValidationError`` as those two would.
+    """
+    now = timezone.now()
+    _new_draft(entry, user=user, now=now)
+    _full_clean(entry, bulk=True)
+    if submit:
+        _require(user, entry, roles.SUBMIT)
+        entry.status = ProgressEntry.Status.SUBMITTED
+        entry.submitted_at = now
+    entry.updated_by = user
+    entry.updated_at = now
+    return entry
+
+
+@transaction.atomic
+def entries_create(*, entries: list[ProgressEntry], user, reason: str) -> list[ProgressEntry]:
+    """Store new entries prepared by :func:`entry_check_new`: one INSERT per 500
+    entries and one history row each, with ``user`` and ``reason``. The database
+    checks every constraint; a (target, unit, period) stored meanwhile by someone else
+    raises ``ValidationError`` and nothing is stored."""
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(
+                entries,
+                ProgressEntry,
+                batch_size=500,
+                default_user=user,
+                default_change_reason=reason,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Một đơn vị trong tệp vừa có số liệu cho chỉ tiêu và kỳ này (do người khác lưu).")
+        ) from None
 
 
 @transaction.atomic

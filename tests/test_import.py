@@ -191,10 +191,8 @@ def test_round_trip_template_filled_imported_equals_the_file(cast, plan, unit, t
                 "history_change_reason", "history_user"
             )
         )
-        assert reasons == [
-            ("Nhập từ tệp (import): ngo-quyen-11-2022.xlsx", user.pk),
-            ("Gửi duyệt khi nhập từ tệp (import): ngo-quyen-11-2022.xlsx", user.pk),
-        ]
+        assert reasons == [("Nhập từ tệp và gửi duyệt (import): ngo-quyen-11-2022.xlsx", user.pk)]
+        assert entry.submitted_at is not None and entry.version == 1
 
     # The same file again: every row is now submitted, so none may change.
     again = run(filled, user, name="ngo-quyen-11-2022.xlsx")

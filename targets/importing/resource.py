@@ -10,9 +10,11 @@ carries a numerator, denominator, value and note. The resource
 - refuses, row by row, a duplicate of an earlier row, a unit outside the importer's
   reporter scope (``targets.roles``), and an entry that is submitted or approved;
 - skips rows whose figure cells are all empty, and rows that change nothing;
-- stores each row through ``targets.services`` (``entry_create`` / ``entry_update``,
-  then ``entry_submit`` when asked): the model's ``full_clean()`` there, and the
-  database constraints, are the only validation of the figures. A refused row becomes a
+- stores through ``targets.services``: new entries checked row by row
+  (``entry_check_new``) and inserted together at the end (``entries_create``), edits
+  row by row (``entry_update``, then ``entry_submit`` when asked). The model's
+  ``full_clean()`` there, and the database constraints, are the only validation of
+  the figures. A refused row becomes a
   ``ValidationError`` keyed by model field; ``targets.importing.report`` turns it into
   (row, column, message).
 """
@@ -109,8 +111,8 @@ class ProgressEntryResource(resources.ModelResource):
         fields = ("target", "unit", "period_end", "numerator", "denominator", "value", "note")
         import_id_fields = ("target", "unit", "period_end")
         instance_loader_class = EntryLoader
-        # The services run full_clean() when they store a row (a dry run stores, then
-        # rolls back): cleaning here too would run every rule twice.
+        # The services run full_clean() on every row they are given (a dry run stores,
+        # then rolls back): cleaning here too would run every rule twice.
         clean_model_instances = False
         skip_unchanged = True
         report_skipped = True
@@ -126,6 +128,10 @@ class ProgressEntryResource(resources.ModelResource):
         self.on_row = on_row
         self.reason = _("Nhập từ tệp (import): %(file)s") % {"file": file_name}
         self.submit_reason = _("Gửi duyệt khi nhập từ tệp (import): %(file)s") % {"file": file_name}
+        self.new_submit_reason = _("Nhập từ tệp và gửi duyệt (import): %(file)s") % {
+            "file": file_name
+        }
+        self.new_entries = []
         self.units = {}
         self.targets = {}
         self.stored_figures = {}
@@ -258,21 +264,22 @@ class ProgressEntryResource(resources.ModelResource):
     def init_instance(self, row=None):
         return ProgressEntry()
 
-    def do_instance_save(self, instance, is_create):
-        """Store through the services: scope, lock, version and full_clean() there."""
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """New entries are checked now and stored together after the last row
+        (``after_import``); edits of existing entries are stored row by row through
+        ``entry_update`` (then ``entry_submit``): version check and history there."""
         try:
             if is_create:
-                entry = services.entry_create(
-                    entry=instance, user=self.user, reason=self.reason, bulk=True
-                )
-            else:
-                entry = services.entry_update(
-                    entry=instance,
-                    user=self.user,
-                    expected_version=instance.version,
-                    reason=self.reason,
-                    bulk=True,
-                )
+                services.entry_check_new(entry=instance, user=self.user, submit=self.submit)
+                self.new_entries.append(instance)
+                return
+            entry = services.entry_update(
+                entry=instance,
+                user=self.user,
+                expected_version=instance.version,
+                reason=self.reason,
+                bulk=True,
+            )
             if self.submit:
                 services.entry_submit(
                     entry=entry,
@@ -283,3 +290,13 @@ class ProgressEntryResource(resources.ModelResource):
                 )
         except PermissionDenied as refused:
             raise ValidationError({"unit": [str(refused)]}) from None
+
+    def after_import(self, dataset, result, **kwargs):
+        """Store the new entries in batches (a preview stores them too, then rolls
+        back, so the database's constraints check them either way).
+
+        Not ModelResource's own: it resets the id sequence for files that carry ids,
+        which ours never do, and that could hand out an id a concurrent save holds."""
+        if self.new_entries and not result.has_validation_errors():
+            reason = self.new_submit_reason if self.submit else self.reason
+            services.entries_create(entries=self.new_entries, user=self.user, reason=reason)
