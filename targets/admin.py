@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from targets import periods, roles, services
+from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
     Membership,
@@ -377,7 +378,7 @@ class WorkflowForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from targets import roles
 from targets.models import ProgressEntry, plain_number
@@ -99,6 +100,22 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
+# Foreign keys whose validation in full_clean() is one query each.
+_RELATIONS = ("target", "unit", "created_by", "updated_by", "approved_by", "returned_by")
+
+
+def _full_clean(entry: ProgressEntry, *, bulk: bool) -> None:
+    """``entry.full_clean()``. In a bulk import (``bulk``) without its per-row queries:
+    the related objects were just read from the database by the importer, and the
+    constraints are left to the database, which checks them on the save that follows in
+    the same transaction (a preview saves too, then rolls back); ``clean()`` holds every
+    figure rule the constraints hold, with its field and message, and always runs."""
+    if bulk:
+        entry.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
+    else:
+        entry.full_clean()
+
+
 def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> ProgressEntry:
     """Claim ``claimed_version`` (an UPDATE … WHERE version = N, which a concurrent
     writer on any backend cannot also win), then save the entry once as version N + 1
@@ -126,19 +143,12 @@ def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> 
     return entry
 
 
-@transaction.atomic
-def entry_create(*, entry: ProgressEntry, user) -> ProgressEntry:
-    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``.
-
-    Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
-    ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
-    Returns the saved entry, version 1.
-    """
+def _new_draft(entry: ProgressEntry, *, user, now) -> None:
+    """Make ``entry`` (built, not saved) a draft recorded by ``user``, version 1."""
     if entry.pk is not None:
-        raise ValueError("entry_create takes an unsaved entry")
+        raise ValueError("a new entry must not be saved yet")
     if not roles.may_report(user, entry.target, entry.unit):
         raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
-    now = timezone.now()
     entry.status = ProgressEntry.Status.DRAFT
     entry.review_note = ""
     entry.created_by = user
@@ -146,13 +156,73 @@ def entry_create(*, entry: ProgressEntry, user) -> ProgressEntry:
     entry.submitted_at = entry.approved_at = entry.returned_at = None
     entry.approved_by = entry.returned_by = None
     entry.version = 1
-    entry.full_clean()
-    return _store(entry, user=user, reason=_("Tạo mới"), claimed_version=0)
 
 
 @transaction.atomic
-def entry_update(*, entry: ProgressEntry, user, expected_version: int) -> ProgressEntry:
-    """Save the edited figures of ``entry`` (a draft or returned entry).
+def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> ProgressEntry:
+    """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
+    history row carries ``reason`` (default "Tạo mới").
+
+    Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
+    ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
+    Returns the saved entry, version 1.
+    """
+    _new_draft(entry, user=user, now=timezone.now())
+    entry.full_clean()
+    return _store(entry, user=user, reason=reason or _("Tạo mới"), claimed_version=0)
+
+
+def entry_check_new(*, entry: ProgressEntry, user, submit: bool = False) -> ProgressEntry:
+    """Prepare ``entry`` (built, not saved) for :func:`entries_create`, without saving:
+    a draft recorded by ``user`` (as ``entry_create``), or submitted when ``submit``
+    (as ``entry_submit``), validated by ``full_clean()`` in its bulk form.
+
+    Raises ``PermissionDenied`` or ``ValidationError`` as those two would.
+    """
+    now = timezone.now()
+    _new_draft(entry, user=user, now=now)
+    _full_clean(entry, bulk=True)
+    if submit:
+        _require(user, entry, roles.SUBMIT)
+        entry.status = ProgressEntry.Status.SUBMITTED
+        entry.submitted_at = now
+    entry.updated_by = user
+    entry.updated_at = now
+    return entry
+
+
+@transaction.atomic
+def entries_create(*, entries: list[ProgressEntry], user, reason: str) -> list[ProgressEntry]:
+    """Store new entries prepared by :func:`entry_check_new`: one INSERT per 500
+    entries and one history row each, with ``user`` and ``reason``. The database
+    checks every constraint; a (target, unit, period) stored meanwhile by someone else
+    raises ``ValidationError`` and nothing is stored."""
+    try:
+        with transaction.atomic():
+            return bulk_create_with_history(
+                entries,
+                ProgressEntry,
+                batch_size=500,
+                default_user=user,
+                default_change_reason=reason,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Một đơn vị trong tệp vừa có số liệu cho chỉ tiêu và kỳ này (do người khác lưu).")
+        ) from None
+
+
+@transaction.atomic
+def entry_update(
+    *,
+    entry: ProgressEntry,
+    user,
+    expected_version: int,
+    reason: str | None = None,
+    bulk: bool = False,
+) -> ProgressEntry:
+    """Save the edited figures of ``entry`` (a draft or returned entry); the history row
+    carries ``reason`` (default "Sửa số liệu").
 
     ``expected_version`` is the version the user started from: if someone saved since,
     ``EntryConflict`` names them and nothing is stored. The workflow fields (status,
@@ -166,19 +236,31 @@ def entry_update(*, entry: ProgressEntry, user, expected_version: int) -> Progre
         raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
     for field in _WORKFLOW_FIELDS:
         setattr(entry, field, getattr(current, field))
-    entry.full_clean()
-    return _store(entry, user=user, reason=_("Sửa số liệu"), claimed_version=current.version)
+    _full_clean(entry, bulk=bulk)
+    return _store(
+        entry, user=user, reason=reason or _("Sửa số liệu"), claimed_version=current.version
+    )
 
 
 @transaction.atomic
-def entry_submit(*, entry: ProgressEntry, user, expected_version: int | None = None):
-    """Send a draft or returned entry to review. Returns the stored entry."""
+def entry_submit(
+    *,
+    entry: ProgressEntry,
+    user,
+    expected_version: int | None = None,
+    reason: str | None = None,
+    bulk: bool = False,
+):
+    """Send a draft or returned entry to review (history reason ``reason``, default
+    "Gửi duyệt"). Returns the stored entry."""
     current = _lock(entry, expected_version)
     _require(user, current, roles.SUBMIT)
-    current.full_clean()
+    _full_clean(current, bulk=bulk)
     current.status = ProgressEntry.Status.SUBMITTED
     current.submitted_at = timezone.now()
-    return _store(current, user=user, reason=_("Gửi duyệt"), claimed_version=current.version)
+    return _store(
+        current, user=user, reason=reason or _("Gửi duyệt"), claimed_version=current.version
+    )
 
 
 @transaction.atomic
@@ -247,3 +329,29 @@ def entries_approve(*, entries, user) -> tuple[int, int]:
         else:
             approved += 1
     return approved, skipped
+
+
+@transaction.atomic
+def entries_import(
+    *, dataset, file_name: str, user, submit: bool = False, dry_run: bool = True, on_row=None
+):
+    """Import the rows of ``dataset`` (``targets.importing.read_dataset``) as ``user``:
+    new entries as drafts, edited figures of draft and returned entries, each sent to
+    review too when ``submit``. Every row goes through ``entry_create`` /
+    ``entry_update`` (/ ``entry_submit``), with a history reason naming ``file_name``.
+
+    All or nothing: with ``dry_run``, or when any row is refused, everything is rolled
+    back. Returns a ``targets.importing.report.ImportReport`` (counts and every error
+    with its row and column); ``on_row`` is called after each row (progress bars).
+    """
+    from targets.importing.report import build_report
+    from targets.importing.resource import ProgressEntryResource
+
+    resource = ProgressEntryResource(user=user, file_name=file_name, submit=submit, on_row=on_row)
+    result = resource.import_data(
+        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+    )
+    report = build_report(result, resource, file_name=file_name, dry_run=dry_run, submit=submit)
+    if dry_run or not report.ok:
+        transaction.set_rollback(True)
+    return report
