@@ -101,9 +101,9 @@ def write_report(results, out: Path):
         "",
         "XLSX and PDF: the status report of kh74-2022 as of 31/12/2022, whole request,"
         " median of 3. Raw CSV: every entry of the database through"
-        " `targets.reports.csv.export_entries_csv` (what `targets:entries-csv` streams), best"
-        " of 2 after a warm-up; its memory in a separate process: peak resident set size"
-        " before and after one full export.",
+        " `targets.reports.csv.export_entries_csv` (what `targets:entries-csv` streams), one"
+        " timed pass after the pages warmed the cache; its memory in a separate process:"
+        " peak resident set size before and after one full export.",
         "",
         "| backend | entries | XLSX ms | PDF ms | raw CSV rows/s | CSV peak RSS before → after MiB"
         " | import of 10,000 rows |",
