@@ -72,10 +72,10 @@ clean:
 
 # make bench       : bench/RESULTS.md from SQLite and PostgreSQL at 10k, 100k and 1M entries
 #                    (BENCH_SIZES, BENCH_BACKENDS, BENCH_REQUESTS, BENCH_LOAD_SECONDS: see bench/run.py)
-# make bench-smoke : the same harness at 2,000 entries, a 5-second load test (CI)
+# make bench-smoke : the same harness at 2,000 entries, a 300-row import, a 5-second load test (CI)
 bench: install
 	$(PY) bench/run.py
 
 bench-smoke: install
-	BENCH_SIZES=2000 BENCH_REQUESTS=3 BENCH_LOAD_SECONDS=5 \
+	BENCH_SIZES=2000 BENCH_REQUESTS=3 BENCH_LOAD_SECONDS=5 BENCH_IMPORT_ROWS=300 \
 		BENCH_OUT=bench/data/RESULTS-smoke.md $(PY) bench/run.py

@@ -206,13 +206,19 @@ def measure_csv_memory():
 
 
 def measure_import():
-    """The 10,000-row import, when this build has ``import_progress`` and its bench."""
+    """The 10,000-row import (``BENCH_IMPORT_ROWS`` rows; the smoke run uses fewer), when
+    this build has ``import_progress`` and its bench."""
     script = ROOT / "bench" / "import_10k.py"
     if "import_progress" not in get_commands() or not script.exists():
         return {"note": "not measured: import not available in this build"}
+    rows = os.environ.get("BENCH_IMPORT_ROWS", "10000")
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=1800
+        [sys.executable, str(script), "--rows", rows],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     elapsed = time.perf_counter() - started
     if done.returncode:
