@@ -1,6 +1,6 @@
 """The raw-data CSV of progress entries: every status, who and when, streamed in one query.
 
-The 100,000-entry memory measurement is ``bench/raw_csv_memory.py``, not a test.
+The memory and speed measurement at 10,000 to 1,000,000 entries is ``make bench`` (``bench/measure.py``), not a test.
 """
 
 import csv
