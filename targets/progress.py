@@ -132,10 +132,59 @@ def plan_figures(
         entries = entries.within(within)
     rows = {row["target"]: row for row in entries.rollup(as_of)}
     expected = expected_units(targets, as_of, within)
+    return _figures(targets, rows, as_of, expected, within)
+
+
+def _figures(targets, rows, as_of, expected, within) -> list[Figure]:
     figures = [figure_from_row(t, rows.get(t.pk), as_of, expected[t.pk]) for t in targets]
     for figure in figures:
         figure.unit = within
     return figures
+
+
+SUMS = ("numerator_sum", "denominator_sum", "value_sum", "units_with_figure", "units_current")
+MAXIMA = ("value_max", "last_period", "last_approved_at")
+
+
+def merge_rollup_rows(rows) -> dict:
+    """One ``rollup`` row from rows of the same target over disjoint sets of units
+    (sums are added, maxima kept; None where every row has None)."""
+    merged = {}
+    for key in SUMS:
+        values = [row[key] for row in rows if row[key] is not None]
+        merged[key] = sum(values) if values else None
+    for key in MAXIMA:
+        values = [row[key] for row in rows if row[key] is not None]
+        merged[key] = max(values) if values else None
+    return merged
+
+
+def plan_overview(
+    targets, as_of: datetime.date, districts, *, within: AdministrativeUnit | None = None
+) -> tuple[list[Figure], list["DistrictStanding"]]:
+    """What the dashboard shows: ``plan_figures(targets, as_of, within=within)`` and
+    ``district_league(targets, as_of, districts)`` (``districts`` inside ``within``),
+    from one roll-up per (target, district): each unit's latest approved entry is found
+    once, and the figure of the whole set is the merge of its districts' rows (sums add
+    up; see :func:`merge_rollup_rows`). Four queries (targets, districts, roll-up,
+    expected units)."""
+    targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
+    entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
+    units = AdministrativeUnit.objects.all()
+    if within is not None:
+        entries = entries.within(within)
+        units = units.within(within)
+    by_target = defaultdict(list)
+    by_district = {}
+    for row in entries.rollup(as_of, by_district=True):
+        by_target[row["target"]].append(row)
+        by_district[(row["target"], row["district"])] = row
+    rows = {target: merge_rollup_rows(group) for target, group in by_target.items()}
+    expected_rows = list(units.expected_counts(as_of))
+    expected = {t.pk: _expected_by_level(expected_rows, t.reporting_units) for t in targets}
+    figures = _figures(targets, rows, as_of, expected, within)
+    league = _league(targets, as_of, list(districts), by_district, expected_rows)
+    return figures, league
 
 
 def district_figures(target: Target, as_of: datetime.date, districts) -> list[tuple]:
@@ -291,21 +340,24 @@ def district_league(targets, as_of: datetime.date, districts) -> list[DistrictSt
     """Each district of ``districts`` with its figures for the targets of ``targets`` that
     districts or communes report, best share of targets achieved or on track first (then
     completeness, then code). Four queries (targets, districts, roll-up, unit counts)."""
-    targets = [
-        t
-        for t in targets.select_related("plan", "pillar", "responsible_unit")
-        if t.reporting_units in DISTRICT_TARGETS
-    ]
+    targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     districts = list(districts)
     entries = ProgressEntry.objects.filter(
-        target__in=[t.pk for t in targets],
+        target__in=[t.pk for t in targets if t.reporting_units in DISTRICT_TARGETS],
         unit__level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE],
     )
     rows = {
         (row["target"], row["district"]): row for row in entries.rollup(as_of, by_district=True)
     }
+    expected_rows = AdministrativeUnit.objects.expected_counts(as_of)
+    return _league(targets, as_of, districts, rows, expected_rows)
+
+
+def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStanding]:
+    """The league from ``rollup(by_district=True)`` rows keyed by (target, district)."""
+    targets = [t for t in targets if t.reporting_units in DISTRICT_TARGETS]
     communes = defaultdict(int)
-    for row in AdministrativeUnit.objects.expected_counts(as_of):
+    for row in expected_rows:
         if row["level"] == AdministrativeUnit.Level.COMMUNE:
             communes[row["parent"]] += row["units"]
     league = []

@@ -25,10 +25,10 @@ from targets.forms import read_period
 from targets.models import AdministrativeUnit, Plan, Target, user_is_plan_administrator
 from targets.progress import (
     district_figures,
-    district_league,
     figure_series,
     pillar_summaries,
     plan_figures,
+    plan_overview,
     report_counts_by_district,
     unit_figures,
 )
@@ -87,7 +87,12 @@ def read_scope(user) -> Scope:
 def scoped_figures(targets, as_of, scope: Scope):
     """``plan_figures`` for the scope; outside the whole city, only the targets that
     units inside the scope report. Each figure's ``unit`` is the scope's unit."""
-    figures = plan_figures(targets, as_of, within=scope.within)
+    return scoped(plan_figures(targets, as_of, within=scope.within), scope)
+
+
+def scoped(figures, scope: Scope):
+    """``figures`` of the units inside the scope, each with the scope's unit as its
+    ``unit``; outside the whole city, only those of targets the scope's units report."""
     for figure in figures:
         figure.unit = scope.unit
     if scope.whole_city:
@@ -108,8 +113,10 @@ def dashboard(request):
     context = {"period": period, "scope": scope}
     if period.plan is not None:
         targets = Target.objects.filter(plan=period.plan)
-        figures = scoped_figures(targets, period.as_of, scope)
-        league = district_league(targets, period.as_of, scoped_districts(scope, period.as_of))
+        figures, league = plan_overview(
+            targets, period.as_of, scoped_districts(scope, period.as_of), within=scope.within
+        )
+        figures = scoped(figures, scope)
         context |= {
             "summaries": [
                 (summary, [progress_bar(f) for f in summary.figures])

@@ -88,9 +88,9 @@ def test_home_is_the_dashboard(manager_client):
 # manager's top unit (scope), the plans.
 COMMON = 5
 QUERY_COUNTS = {
-    # + targets, roll-up, expected units (figures); targets, districts, roll-up by
-    #   district, unit counts (league)
-    "dashboard": COMMON + 3 + 4,
+    # + targets, districts, one roll-up by district (the figures are its merge), expected
+    #   units (figures and league)
+    "dashboard": COMMON + 4,
     # + targets, roll-up, expected units; pillars and agencies for the filter form
     "target-list": COMMON + 3 + 2,
     # + target, roll-up, expected units (its figure); units, their latest entries, the

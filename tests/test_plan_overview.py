@@ -1,0 +1,93 @@
+"""The dashboard's one roll-up by district gives the same figures and league as the
+separate city roll-up (``plan_figures``) and league (``district_league``)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from targets.demo_data import GENERATOR_USERNAME, delete_generated_entries
+from targets.models import AdministrativeUnit, Target
+from targets.progress import district_league, merge_rollup_rows, plan_figures, plan_overview
+
+pytestmark = pytest.mark.django_db
+
+DATES = [datetime.date(2022, 6, 30), datetime.date(2022, 12, 31)]
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The 2022 demo entries (every level, every measure), seeded once for the module."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo_entries", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.get(username=GENERATOR_USERNAME)
+        delete_generated_entries(user)
+        user.delete()
+
+
+def figure_key(figure):
+    return (
+        figure.target.code,
+        figure.value,
+        figure.numerator,
+        figure.denominator,
+        figure.units_with_figure,
+        figure.reported,
+        figure.expected,
+        figure.last_period,
+        figure.status,
+        figure.unit,
+    )
+
+
+def league_key(league):
+    return [(s.rank, s.district.code, [figure_key(f) for f in s.figures]) for s in league]
+
+
+@pytest.mark.parametrize("as_of", DATES)
+@pytest.mark.parametrize("within_code", [None, "303", "11329"])
+def test_overview_equals_separate_rollups(seeded_once, unit, as_of, within_code):
+    targets = Target.objects.filter(plan__code="kh74-2022")
+    within = unit(within_code) if within_code else None
+    districts = AdministrativeUnit.objects.filter(level="district")
+    if within is not None:
+        districts = districts.filter(pk=within.pk)
+    figures, league = plan_overview(targets, as_of, districts, within=within)
+    expected = plan_figures(targets, as_of, within=within)
+    assert [figure_key(f) for f in figures] == [figure_key(f) for f in expected]
+    assert any(f.value is not None for f in figures)
+    assert league_key(league) == league_key(district_league(targets, as_of, districts))
+
+
+def test_overview_takes_four_queries(seeded_once, django_assert_num_queries):
+    targets = Target.objects.filter(plan__code="kh74-2022")
+    districts = AdministrativeUnit.objects.filter(level="district")
+    # targets, districts, the roll-up by district, the expected units
+    with django_assert_num_queries(4):
+        plan_overview(targets, DATES[1], districts)
+
+
+def test_merge_adds_sums_and_keeps_maxima():
+    d = datetime.date
+    rows = [
+        {"numerator_sum": 3, "denominator_sum": 10, "value_sum": None, "value_max": None,
+         "units_with_figure": 2, "units_current": 1, "last_period": d(2022, 6, 30),
+         "last_approved_at": None},
+        {"numerator_sum": 4, "denominator_sum": 5, "value_sum": None, "value_max": None,
+         "units_with_figure": 1, "units_current": 1, "last_period": d(2022, 12, 31),
+         "last_approved_at": None},
+    ]  # fmt: skip
+    merged = merge_rollup_rows(rows)
+    assert merged == {
+        "numerator_sum": 7,
+        "denominator_sum": 15,
+        "value_sum": None,
+        "value_max": None,
+        "units_with_figure": 3,
+        "units_current": 2,
+        "last_period": d(2022, 12, 31),
+        "last_approved_at": None,
+    }
