@@ -6,8 +6,10 @@ The memory and speed measurement at 10,000 to 1,000,000 entries is ``make bench`
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -133,3 +135,56 @@ def test_raw_csv_view_query_count_is_fixed(
         response = client.get(reverse("targets:entries-csv"), QUERY, secure=True)
         rows = read(response.streaming_content)
     assert len(rows) == count
+
+
+def test_raw_csv_ends_lines_with_newline_and_writes_every_row(target, unit, make_entry):
+    make_entry(target("CQS-03c"), unit("11329"), numerator=1, denominator=3)
+    content = b"".join(export_entries_csv(ProgressEntry.objects.all()))
+    assert b"\r" not in content
+    assert content.endswith(b"\n") and content.count(b"\n") == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_writes_the_same_csv_as_python(target, unit, make_entry, make_user):
+    """PostgreSQL writes the raw CSV itself (COPY); Python's writer is the reference:
+    quotes, commas and line breaks in notes, empty text, decimals, missing parts, dates,
+    aware datetimes and NULL users come out the same."""
+    from targets.reports.csv import _copy_csv, _python_csv
+
+    reviewer = make_user("duyet.huyen")
+    cqs = target("CQS-03c")
+    entry = make_entry(cqs, unit("11329"), numerator=Decimal("12.5"), denominator=60)
+    entry.note = 'Ghi chú có "ngoặc kép", dấu phẩy\nvà xuống dòng'
+    entry.review_note = ""
+    entry.approved_by = reviewer
+    entry.approved_at = timezone.make_aware(datetime.datetime(2023, 1, 5, 23, 59, 59, 999999))
+    entry.save()
+    make_entry(target("DTI-01"), unit("31"), value=14, status="draft")
+    make_entry(target("KTS-01"), unit("31"), value=Decimal("29.4800"), status="submitted")
+    rows = ProgressEntry.objects.raw_export_rows()
+    copied = b"".join(_copy_csv(rows, connection))
+    written = b"".join(_python_csv(ProgressEntry.objects.raw_export_rows(), 2))
+    assert copied.decode() == written.decode()
+    assert copied.count(b"\n") == 4  # three entries, one of them over two lines
+
+
+def test_python_writer_gets_text_the_database_formatted(target, unit, make_entry, make_user):
+    """The raw rows arrive as the CSV writes them, whichever the backend: decimals without
+    trailing zeros, datetimes in Hanoi time with the offset, to the second."""
+    entry = make_entry(target("CQS-03c"), unit("11329"), numerator=Decimal("12.5"), denominator=60)
+    entry.approved_by = make_user("duyet.huyen")
+    entry.approved_at = timezone.make_aware(datetime.datetime(2023, 1, 5, 23, 59, 59, 999999))
+    entry.save()
+    (row,) = read(export_entries_csv(ProgressEntry.objects.all()))
+    assert (row["Tử số"], row["Mẫu số"]) == ("12.5", "60")
+    assert row["Giá trị"] == "20.8333"
+    assert row["Thời điểm duyệt"] == "2023-01-05T23:59:59+07:00"
+
+
+def test_fixed_utc_offset():
+    import zoneinfo
+
+    from targets.models import fixed_utc_offset
+
+    assert fixed_utc_offset(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")) == datetime.timedelta(hours=7)
+    assert fixed_utc_offset(zoneinfo.ZoneInfo("Europe/Paris")) is None
