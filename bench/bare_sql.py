@@ -41,7 +41,7 @@ DISTRICT = "CASE WHEN u.level = 'district' THEN u.id WHEN u.level = 'commune' TH
 def latest_cte(vendor: str, way: str, target_filter: str, target_params: list, as_of):
     """``latest``: target_id, frequency, unit_id, district_id and the figures of each
     (target, unit)'s latest approved entry on or before ``as_of``."""
-    columns = "e.numerator, e.denominator, e.value, e.period_end, e.approved_at"
+    columns = "e.numerator, e.denominator, e.value, e.period_end"
     if way == "probe":
         match, match_params = _level_match()
         if vendor == "postgresql":
@@ -76,7 +76,7 @@ def latest_cte(vendor: str, way: str, target_filter: str, target_params: list, a
     # SQLite: with MAX(), the other bare columns come from the row holding the maximum.
     sql = (
         f"SELECT e.target_id, t.frequency, e.unit_id, {DISTRICT} AS district_id,"
-        f" e.numerator, e.denominator, e.value, MAX(e.period_end) AS period_end, e.approved_at"
+        f" e.numerator, e.denominator, e.value, MAX(e.period_end) AS period_end"
         f" FROM {ENTRY} e JOIN {TARGET} t ON t.id = e.target_id JOIN {UNIT} u ON u.id = e.unit_id"
         f" WHERE e.status = 'approved' AND e.period_end <= %s AND {target_filter}"
         f" GROUP BY e.target_id, e.unit_id"
@@ -91,7 +91,7 @@ def _aggregates(as_of: datetime.date) -> tuple[str, list]:
     sql = (
         "SUM(numerator), SUM(denominator), SUM(value), MAX(value), COUNT(*),"
         f" SUM(CASE WHEN period_end = (CASE frequency {current} END) THEN 1 ELSE 0 END),"
-        " MAX(period_end), MAX(approved_at)"
+        " MAX(period_end)"
     )
     return sql, params
 
@@ -138,7 +138,7 @@ def target_detail(vendor, way, target_id, as_of):
     aggs, agg_params = _aggregates(as_of)
     sql = (
         head + "SELECT unit_id, NULL, numerator, denominator, value, value, 1, 0,"
-        " period_end, approved_at FROM latest"
+        " period_end FROM latest"
         f" UNION ALL SELECT NULL, district_id, {aggs} FROM latest"
         " WHERE district_id IS NOT NULL GROUP BY district_id"
         f" UNION ALL SELECT NULL, NULL, {aggs} FROM latest"

@@ -106,14 +106,22 @@ def write_report(results, out: Path):
         " peak resident set size before and after one full export.",
         "",
         "| backend | entries | XLSX ms | PDF ms | raw CSV rows/s | CSV peak RSS before → after MiB"
-        " | import of 10,000 rows |",
+        " | import of a 10,000-row file (`bench/import_10k.py`) |",
         "|---|---:|---:|---:|---:|---|---|",
     ]
     for key, run in runs.items():
         backend, size = key.rsplit("_", 1)
         memory = run.get("csv_memory", {})
         imp = run["import"]
-        imp_text = imp.get("note") or f"{imp['seconds']:.1f} s"
+        steps = imp.get("steps") or {}
+        if "import: create" in steps:
+            imp_text = (
+                f"preview {steps.get('preview (dry run)', 0):.1f} s, create"
+                f" {steps['import: create']:.1f} s, update {steps.get('import: update drafts', 0):.1f} s"
+                f" ({imp.get('rows', 10000):,} rows; peak {steps.get('peak_mib', 0):.0f} MiB)"
+            )
+        else:
+            imp_text = imp.get("note") or f"{imp['seconds']:.1f} s"
         lines.append(
             f"| {backend} | {size_label(int(size))} | {ms(run['reports']['xlsx']['median'])}"
             f" | {ms(run['reports']['pdf']['median'])} | {run['csv']['rows_per_s']:,.0f}"

@@ -672,7 +672,7 @@ class ProgressEntryQuerySet(models.QuerySet):
         """Per target (and per district when ``by_district``), over each unit's latest
         approved entry on or before ``as_of``: Σ numerator, Σ denominator, Σ value, the
         single value when one unit reported, how many units have a figure, how many
-        reported for the current period, and the newest period and approval.
+        reported for the current period, and the newest period.
 
         One query, one row per group (dicts). Ratios are computed from the sums by
         ``targets.progress``, never as an average of percentages.
@@ -699,7 +699,6 @@ class ProgressEntryQuerySet(models.QuerySet):
                 units_with_figure=models.Count("id"),
                 units_current=models.Count("id", filter=current_period_q(as_of)),
                 last_period=models.Max("period_end"),
-                last_approved_at=models.Max("approved_at"),
             )
             .order_by(*keys)
         )

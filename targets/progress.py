@@ -72,10 +72,15 @@ class Figure:
         return max(self.expected - self.reported, 0)
 
 
-def figure_from_row(target: Target, row: dict | None, as_of: datetime.date, expected: int):
-    """A :class:`Figure` from one ``rollup`` row (None when nothing was reported)."""
+def figure_from_row(
+    target: Target, row: dict | None, as_of: datetime.date, expected: int, expected_value=None
+):
+    """A :class:`Figure` from one ``rollup`` row (None when nothing was reported).
+    ``expected_value``: ``target_expected(target, as_of)``, when the caller has it."""
     figure = Figure(target=target, as_of=as_of, expected=expected)
-    figure.expected_value = target_expected(target, as_of)
+    if expected_value is None:
+        expected_value = target_expected(target, as_of)
+    figure.expected_value = expected_value
     if row:
         figure.units_with_figure = row["units_with_figure"]
         figure.reported = row["units_current"]
@@ -143,7 +148,7 @@ def _figures(targets, rows, as_of, expected, within) -> list[Figure]:
 
 
 SUMS = ("numerator_sum", "denominator_sum", "value_sum", "units_with_figure", "units_current")
-MAXIMA = ("value_max", "last_period", "last_approved_at")
+MAXIMA = ("value_max", "last_period")
 
 
 def merge_rollup_rows(rows) -> dict:
@@ -360,6 +365,7 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
     for row in expected_rows:
         if row["level"] == AdministrativeUnit.Level.COMMUNE:
             communes[row["parent"]] += row["units"]
+    expected_values = {target.pk: target_expected(target, as_of) for target in targets}
     league = []
     for district in districts:
         figures = []
@@ -368,8 +374,9 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
                 expected = int(district.is_active_on(as_of))
             else:
                 expected = communes[district.pk]
+            row = rows.get((target.pk, district.pk))
             figures.append(
-                figure_from_row(target, rows.get((target.pk, district.pk)), as_of, expected)
+                figure_from_row(target, row, as_of, expected, expected_values[target.pk])
             )
         league.append(DistrictStanding(district=district, figures=figures))
     league.sort(key=lambda s: (-(s.share or 0), -(s.completeness or 0), s.district.code))

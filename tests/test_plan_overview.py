@@ -74,11 +74,9 @@ def test_merge_adds_sums_and_keeps_maxima():
     d = datetime.date
     rows = [
         {"numerator_sum": 3, "denominator_sum": 10, "value_sum": None, "value_max": None,
-         "units_with_figure": 2, "units_current": 1, "last_period": d(2022, 6, 30),
-         "last_approved_at": None},
+         "units_with_figure": 2, "units_current": 1, "last_period": d(2022, 6, 30)},
         {"numerator_sum": 4, "denominator_sum": 5, "value_sum": None, "value_max": None,
-         "units_with_figure": 1, "units_current": 1, "last_period": d(2022, 12, 31),
-         "last_approved_at": None},
+         "units_with_figure": 1, "units_current": 1, "last_period": d(2022, 12, 31)},
     ]  # fmt: skip
     merged = merge_rollup_rows(rows)
     assert merged == {
@@ -89,5 +87,4 @@ def test_merge_adds_sums_and_keeps_maxima():
         "units_with_figure": 3,
         "units_current": 2,
         "last_period": d(2022, 12, 31),
-        "last_approved_at": None,
     }
