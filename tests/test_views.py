@@ -322,3 +322,26 @@ def test_completeness_skips_targets_with_no_period_ended_yet(manager_client):
     codes = {r.record.target.code for r in response.context["table"].rows}
     assert "CQS-03c" in codes  # monthly: September is due
     assert not codes & {"KTS-01", "KTS-02", "KTS-03", "XHS-03", "DTI-01"}  # annual: not yet
+
+
+def table_bodies(html: str) -> list[str]:
+    """Every ``<tbody>`` of a page, whitespace between tags removed."""
+    import re
+
+    bodies = re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S)
+    return [re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body)).strip() for body in bodies]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_table_rows_tag_renders_what_django_tables2_renders(manager_client, hand_made, name):
+    """``{% table_rows %}`` (targets/templatetags/tracker_tables.py) writes the same rows
+    as django-tables2's own template, on every page and in both languages."""
+    from django.test import override_settings
+
+    for language in ("vi", "en"):
+        manager_client.cookies["django_language"] = language
+        ours = table_bodies(manager_client.get(PAGES[name]).content.decode())
+        with override_settings(DJANGO_TABLES2_TEMPLATE="django_tables2/table.html"):
+            stock = table_bodies(manager_client.get(PAGES[name]).content.decode())
+        assert ours and ours == stock
+        assert any("<td" in body for body in ours)
