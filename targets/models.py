@@ -530,6 +530,23 @@ class EqualsAnyOf(models.lookups.Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
+def reporting_level_match_sql() -> tuple[str, list]:
+    """SQL matching a target ``t`` with the units ``u`` at its reporting level (see
+    ``REPORTING_LEVEL_KEYS``), and its parameters."""
+    sql = " OR ".join(
+        "(t.reporting_units = %s"
+        + "".join(
+            f" AND u.{column} = %s" for column, value in (("level", lv), ("kind", kd)) if value
+        )
+        + ")"
+        for lv, kd in REPORTING_LEVEL_KEYS.values()
+    )
+    params = []
+    for reporting_units, (lv, kd) in REPORTING_LEVEL_KEYS.items():
+        params += [reporting_units, *(value for value in (lv, kd) if value)]
+    return sql, params
+
+
 def latest_approved_ids_sql(target_ids: list[int], as_of: datetime.date) -> tuple[str, list]:
     """SQL (and its parameters) selecting, for each target of ``target_ids`` and each
     unit at its reporting level (active or not), the id of the unit's latest approved
@@ -544,17 +561,7 @@ def latest_approved_ids_sql(target_ids: list[int], as_of: datetime.date) -> tupl
     entry = ProgressEntry._meta.db_table
     target = Target._meta.db_table
     unit = AdministrativeUnit._meta.db_table
-    level_match = " OR ".join(
-        "(t.reporting_units = %s"
-        + "".join(
-            f" AND u.{column} = %s" for column, value in (("level", lv), ("kind", kd)) if value
-        )
-        + ")"
-        for lv, kd in REPORTING_LEVEL_KEYS.values()
-    )
-    level_params = []
-    for reporting_units, (lv, kd) in REPORTING_LEVEL_KEYS.items():
-        level_params += [reporting_units, *(value for value in (lv, kd) if value)]
+    level_match, level_params = reporting_level_match_sql()
     placeholders = ", ".join(["%s"] * len(target_ids))
     sql = (
         f"SELECT (SELECT e.id FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
@@ -668,27 +675,42 @@ class ProgressEntryQuerySet(models.QuerySet):
         visit(self.query.where)
         return found
 
-    def rollup(self, as_of: datetime.date, *, by_district: bool = False):
+    def rollup(self, as_of: datetime.date, *, by_district: bool = False, units=None):
         """Per target (and per district when ``by_district``), over each unit's latest
         approved entry on or before ``as_of``: Σ numerator, Σ denominator, Σ value, the
         single value when one unit reported, how many units have a figure, how many
-        reported for the current period, and the newest period.
+        reported for the current period, and the newest period. ``units``: only the
+        entries of these units (an AdministrativeUnit queryset).
 
-        One query, one row per group (dicts). Ratios are computed from the sums by
-        ``targets.progress``, never as an average of percentages.
+        One query, one row per group (dicts), ordered by target (and district). Ratios
+        are computed from the sums by ``targets.progress``, never as an average of
+        percentages.
+
+        How: on PostgreSQL, when the queryset is only limited to some targets, the
+        aggregates are computed straight over one index probe per (target, unit at its
+        reporting level) (:meth:`_rollup_by_probes`); otherwise over
+        ``latest_approved``.
         """
+        target_ids = self._filtered_target_ids()
+        if (
+            connections[self.db].vendor == "postgresql"
+            and target_ids is not None
+            and self._filters_only_targets()
+        ):
+            return self._rollup_by_probes(sorted(target_ids), as_of, by_district, units)
+        qs = self if units is None else self.filter(unit__in=units)
         keys = ["target"]
         if by_district:
             # A commune's district is its parent; a district is its own.
             keys.append("district")
-            qs = self.latest_approved(as_of).annotate(
+            qs = qs.latest_approved(as_of).annotate(
                 district=models.Case(
                     models.When(unit__level="district", then=models.F("unit")),
                     default=models.F("unit__parent"),
                 )
             )
         else:
-            qs = self.latest_approved(as_of)
+            qs = qs.latest_approved(as_of)
         return (
             qs.values(*keys)
             .annotate(
@@ -702,6 +724,72 @@ class ProgressEntryQuerySet(models.QuerySet):
             )
             .order_by(*keys)
         )
+
+    def _filters_only_targets(self) -> bool:
+        """True when every filter of this queryset is a ``target=`` / ``target__in=``
+        one (what :meth:`_filtered_target_ids` reads)."""
+        field = ProgressEntry._meta.get_field("target")
+        where = self.query.where
+        if where.connector != AND or where.negated:
+            return False
+        return all(
+            getattr(getattr(child, "lhs", None), "target", None) is field
+            and child.lookup_name in ("exact", "in")
+            for child in where.children
+        )
+
+    def _rollup_by_probes(self, target_ids, as_of, by_district, units) -> list[dict]:
+        """PostgreSQL: ``rollup`` as one pass over (target, unit) pairs, each unit's
+        latest approved entry found by ``CROSS JOIN LATERAL (… LIMIT 1)`` on
+        ``targets_entry_latest_approved``, whose included columns hold the figures: an
+        index-only scan per pair, however many older entries the unit has."""
+        if not target_ids:
+            return []
+        entry = ProgressEntry._meta.db_table
+        level_match, params = reporting_level_match_sql()
+        current = " ".join(
+            f"WHEN '{frequency}' THEN %s::date" for frequency in periods.PERIOD_END_MONTHS
+        )
+        current_params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
+        keys = ["t.id"]
+        columns = ["t.id AS target"]
+        if by_district:
+            keys.append("district")
+            columns.append(
+                "CASE WHEN u.level = 'district' THEN u.id ELSE u.parent_id END AS district"
+            )
+        unit_filter = ""
+        unit_params = []
+        if units is not None:
+            unit_sql, unit_params = units.values("pk").query.sql_with_params()
+            unit_filter = f" AND u.id IN ({unit_sql})"
+        sql = (
+            f"SELECT {', '.join(columns)}, SUM(l.numerator) AS numerator_sum,"
+            " SUM(l.denominator) AS denominator_sum, SUM(l.value) AS value_sum,"
+            " MAX(l.value) AS value_max, COUNT(*) AS units_with_figure,"
+            f" COUNT(*) FILTER (WHERE l.period_end = CASE t.frequency {current} END)"
+            " AS units_current, MAX(l.period_end) AS last_period"
+            f" FROM {Target._meta.db_table} t"
+            f" INNER JOIN {AdministrativeUnit._meta.db_table} u ON ({level_match})"
+            " CROSS JOIN LATERAL (SELECT e.numerator, e.denominator, e.value, e.period_end"
+            f" FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
+            " AND e.status = %s AND e.period_end <= %s"
+            " ORDER BY e.period_end DESC LIMIT 1) l"
+            f" WHERE t.id IN ({', '.join(['%s'] * len(target_ids))}){unit_filter}"
+            f" GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}"
+        )
+        params = [
+            *current_params,
+            *params,
+            ProgressEntry.Status.APPROVED,
+            as_of,
+            *target_ids,
+            *unit_params,
+        ]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column.name for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def rollup_changes_by_period(self, as_of: datetime.date):
         """Per target and period end P (``P <= as_of``), how the roll-up changes at P.
@@ -1108,8 +1196,11 @@ class ProgressEntry(models.Model):
             # The latest-approved lookup: one index probe per (target, unit). The id
             # is part of the key so that the probe never reads the table (PostgreSQL
             # index-only scan; SQLite keeps the rowid in every index anyway).
+            # One probe finds a (target, unit)'s latest approved entry; on PostgreSQL
+            # the included figures make the roll-up an index-only scan.
             models.Index(
                 fields=["target", "unit", "-period_end", "id"],
+                include=["numerator", "denominator", "value"],
                 condition=Q(status="approved"),
                 name="targets_entry_latest_approved",
             ),

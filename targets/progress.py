@@ -133,9 +133,8 @@ def plan_figures(
     is ``within``. Three queries."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
-    if within is not None:
-        entries = entries.within(within)
-    rows = {row["target"]: row for row in entries.rollup(as_of)}
+    units = None if within is None else AdministrativeUnit.objects.within(within)
+    rows = {row["target"]: row for row in entries.rollup(as_of, units=units)}
     expected = expected_units(targets, as_of, within)
     return _figures(targets, rows, as_of, expected, within)
 
@@ -177,11 +176,11 @@ def plan_overview(
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     units = AdministrativeUnit.objects.all()
     if within is not None:
-        entries = entries.within(within)
         units = units.within(within)
     by_target = defaultdict(list)
     by_district = {}
-    for row in entries.rollup(as_of, by_district=True):
+    scope = None if within is None else units
+    for row in entries.rollup(as_of, by_district=True, units=scope):
         by_target[row["target"]].append(row)
         by_district[(row["target"], row["district"])] = row
     rows = {target: merge_rollup_rows(group) for target, group in by_target.items()}
@@ -192,14 +191,22 @@ def plan_overview(
     return figures, league
 
 
+def districts_and_communes():
+    """Units at district or commune level (a queryset)."""
+    return AdministrativeUnit.objects.filter(
+        level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE]
+    )
+
+
 def district_figures(target: Target, as_of: datetime.date, districts) -> list[tuple]:
     """For a target reported by districts or communes: (district, Figure) for each
     district of ``districts``, each the roll-up of its own units. Two queries."""
     districts = list(districts)
-    entries = ProgressEntry.objects.filter(target=target).filter(
-        unit__level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE]
-    )
-    rows = {row["district"]: row for row in entries.rollup(as_of, by_district=True)}
+    entries = ProgressEntry.objects.filter(target=target)
+    rows = {
+        row["district"]: row
+        for row in entries.rollup(as_of, by_district=True, units=districts_and_communes())
+    }
     counts = defaultdict(int)
     for row in (
         AdministrativeUnit.objects.active_on(as_of)
@@ -348,11 +355,11 @@ def district_league(targets, as_of: datetime.date, districts) -> list[DistrictSt
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     districts = list(districts)
     entries = ProgressEntry.objects.filter(
-        target__in=[t.pk for t in targets if t.reporting_units in DISTRICT_TARGETS],
-        unit__level__in=[AdministrativeUnit.Level.DISTRICT, AdministrativeUnit.Level.COMMUNE],
+        target__in=[t.pk for t in targets if t.reporting_units in DISTRICT_TARGETS]
     )
     rows = {
-        (row["target"], row["district"]): row for row in entries.rollup(as_of, by_district=True)
+        (row["target"], row["district"]): row
+        for row in entries.rollup(as_of, by_district=True, units=districts_and_communes())
     }
     expected_rows = AdministrativeUnit.objects.expected_counts(as_of)
     return _league(targets, as_of, districts, rows, expected_rows)

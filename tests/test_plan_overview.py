@@ -88,3 +88,23 @@ def test_merge_adds_sums_and_keeps_maxima():
         "units_current": 2,
         "last_period": d(2022, 12, 31),
     }
+
+
+@pytest.mark.parametrize("by_district", [False, True])
+@pytest.mark.parametrize("within_code", [None, "303"])
+def test_rollup_by_probes_equals_rollup_over_latest_entries(
+    seeded_once, unit, by_district, within_code
+):
+    """On PostgreSQL a queryset limited to targets rolls up straight over index probes;
+    any other filter (here ``pk >= 0``) takes the ``latest_approved`` path. Same rows."""
+    from targets.models import ProgressEntry
+
+    ids = list(Target.objects.filter(plan__code="kh74-2022").values_list("pk", flat=True))
+    units = AdministrativeUnit.objects.within(unit(within_code)) if within_code else None
+    for as_of in DATES:
+        probes = ProgressEntry.objects.filter(target__in=ids)
+        plain = probes.filter(pk__gte=0)
+        assert not plain._filters_only_targets() and probes._filters_only_targets()
+        expected = list(plain.rollup(as_of, by_district=by_district, units=units))
+        assert list(probes.rollup(as_of, by_district=by_district, units=units)) == expected
+        assert len(expected) >= (2 if within_code else 10)
