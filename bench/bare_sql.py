@@ -112,9 +112,18 @@ def _with(vendor, way, target_filter, target_params, as_of):
 
 
 def dashboard(vendor, way, plan_id, as_of):
-    """Per target of the plan: the city roll-up; per (target, district): the league."""
-    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
+    """Per target of the plan: the city roll-up; per (target, district): the league.
+    PostgreSQL groups both ways in one pass (``GROUPING SETS``); SQLite has no
+    grouping sets and reads a materialized CTE twice."""
     aggs, agg_params = _aggregates(as_of)
+    if vendor == "postgresql":
+        cte, params = latest_cte(vendor, way, "t.plan_id = %s", [plan_id], as_of)
+        sql = (
+            f"SELECT target_id, district_id, {aggs} FROM ({cte}) latest"
+            " GROUP BY GROUPING SETS ((target_id), (target_id, district_id))"
+        )
+        return [(sql, [*agg_params, *params]), _expected_units(as_of)]
+    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
     sql = (
         head + f"SELECT target_id, NULL, {aggs} FROM latest GROUP BY target_id"
         f" UNION ALL SELECT target_id, district_id, {aggs} FROM latest"
