@@ -35,8 +35,8 @@ def write_report(results, out: Path):
         "## Machine",
         "",
         f"- {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']:.1f} GiB memory;"
-        " shared with teammates running test suites (load average at start:"
-        f" {', '.join(f'{x:.1f}' for x in machine['load_at_start'])}): medians are used.",
+        " load average at start:"
+        f" {', '.join(f'{x:.1f}' for x in machine['load_at_start'])}; medians are used.",
         f"- Python {machine['python']}, SQLite {machine['sqlite']}, "
         f"PostgreSQL {machine['postgresql'] or '(not measured)'} (default settings, same machine).",
         f"- Run: {machine['date']}; sizes {', '.join(size_label(s) for s in sizes)} entries"
@@ -188,6 +188,24 @@ def budget_lines(results):
     for key, run in runs.items():
         rate = run["csv"]["rows_per_s"]
         out.append(f"- raw CSV {key}: {rate:,.0f} rows/s (≥ 100,000): {mark(rate >= 100_000)}.")
+    for backend in ("postgres", "sqlite"):
+        grown = {
+            size: runs[f"{backend}_{size}"]["csv_memory"]
+            for size in sizes
+            if "csv_memory" in runs.get(f"{backend}_{size}", {})
+        }
+        if len(grown) > 1:
+            growth = {
+                size: memory["rss_peak_mib"] - memory["rss_before_mib"]
+                for size, memory in grown.items()
+            }
+            flat = growth[max(growth)] - growth[min(growth)] < 16
+            out.append(
+                f"- raw CSV memory, {backend}: the export adds"
+                f" {' / '.join(f'{growth[size]:.0f}' for size in sorted(growth))} MiB to the"
+                f" process's peak at {' / '.join(size_label(size) for size in sorted(growth))}"
+                f" entries (does not grow with them): {mark(flat)}."
+            )
     load = results.get("load")
     if load and "p99" in load:
         ok = load["errors"] == 0 and load["p99"] is not None and load["p99"] < 0.5
