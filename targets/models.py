@@ -5,7 +5,6 @@ lives in ``Meta.constraints``; rules that need the target live in ``clean()``.
 """
 
 import datetime
-import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets import periods
+from targets.sqltext import export_text
 
 
 def plain_number(number: Decimal) -> str:
@@ -941,130 +941,13 @@ class ProgressEntryQuerySet(models.QuerySet):
         rows by plan, target and unit would cost more than writing them). Iterate with
         ``.iterator(chunk_size=...)`` to keep memory constant.
         """
-        fields = list(self.RAW_EXPORT_FIELDS)
-        if connections[self.db].vendor == "postgresql":
-            zone = timezone.get_current_timezone_name()
-            for index, name in enumerate(fields):
-                field = (
-                    ProgressEntry._meta.get_field(name)
-                    if name.isidentifier() and "__" not in name and name != "pk"
-                    else None
-                )
-                if isinstance(field, models.DateTimeField):
-                    fields[index] = LocalIsoText(models.F(name), zone=zone)
-                elif isinstance(field, models.DecimalField):
-                    fields[index] = models.Func(
-                        models.Func(models.F(name), function="trim_scale"),
-                        template="(%(expressions)s)::text",
-                        output_field=models.TextField(),
-                    )
-                elif isinstance(field, models.DateField):
-                    fields[index] = models.Func(
-                        models.F(name),
-                        models.Value("YYYY-MM-DD"),
-                        function="to_char",
-                        output_field=models.TextField(),
-                    )
-                elif isinstance(field, (models.CharField, models.TextField)) and not field.null:
-                    # COPY's CSV writes an empty string as "" (NULL as nothing); the
-                    # export writes both as an empty cell, as csv.writer does.
-                    fields[index] = models.Func(
-                        models.F(name),
-                        models.Value(""),
-                        function="NULLIF",
-                        output_field=models.TextField(),
-                    )
-        elif connections[self.db].vendor == "sqlite":
-            offset = fixed_utc_offset(timezone.get_current_timezone())
-            for index, name in enumerate(fields):
-                field = (
-                    ProgressEntry._meta.get_field(name)
-                    if name.isidentifier() and "__" not in name and name != "pk"
-                    else None
-                )
-                if isinstance(field, models.DateTimeField) and offset is not None:
-                    fields[index] = SqliteLocalIsoText(models.F(name), offset=offset)
-                elif isinstance(field, models.DecimalField):
-                    fields[index] = SqliteDecimalText(models.F(name), places=field.decimal_places)
+        vendor = connections[self.db].vendor
+        fields = []
+        for name in self.RAW_EXPORT_FIELDS:
+            own = name.isidentifier() and "__" not in name and name != "pk"
+            text = own and export_text(ProgressEntry._meta.get_field(name), name, vendor)
+            fields.append(text or name)
         return self.order_by("pk").values_list(*fields)
-
-
-@functools.cache
-def fixed_utc_offset(zone) -> datetime.timedelta | None:
-    """``zone``'s UTC offset when it has been the same in every January and July from
-    1976 to 2100 (no daylight saving time), else None."""
-    offsets = {
-        datetime.datetime(year, month, 1, tzinfo=datetime.UTC).astimezone(zone).utcoffset()
-        for year in range(1976, 2101)
-        for month in (1, 7)
-    }
-    return offsets.pop() if len(offsets) == 1 else None
-
-
-class SqliteDecimalText(models.Func):
-    """SQLite: a decimal as text without trailing zeros, rounded to ``places`` as the
-    ORM reads it. NUMERIC affinity stores 60.0000 as the integer 60 and 12.5 as a real;
-    CAST writes them ``60`` and ``12.5``."""
-
-    output_field = models.TextField()
-
-    def __init__(self, expression, *, places: int):
-        super().__init__(expression)
-        self.places = places
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        sql = (
-            f"(CASE WHEN {column} = CAST({column} AS INTEGER)"
-            f" THEN CAST(CAST({column} AS INTEGER) AS TEXT)"
-            f" ELSE CAST(ROUND({column}, %s) AS TEXT) END)"
-        )
-        return sql, (*params, *params, *params, self.places, *params)
-
-
-class SqliteLocalIsoText(models.Func):
-    """SQLite: a datetime (stored as UTC text) as ISO 8601 text in a zone of one fixed
-    ``offset``, to the second, with that offset (``2023-01-05T09:30:00+07:00``)."""
-
-    output_field = models.TextField()
-
-    def __init__(self, expression, *, offset: datetime.timedelta):
-        super().__init__(expression)
-        self.offset = offset
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        seconds = int(self.offset.total_seconds())
-        sign = "-" if seconds < 0 else "+"
-        hours, minutes = divmod(abs(seconds) // 60, 60)
-        # Whole seconds first: SQLite reads times to the millisecond, which rounds
-        # 23:59:59.999999 up to the next day.
-        sql = f"(strftime('%%Y-%%m-%%dT%%H:%%M:%%S', substr({column}, 1, 19), %s) || %s)"
-        return sql, (*params, f"{seconds:+d} seconds", f"{sign}{hours:02d}:{minutes:02d}")
-
-
-class LocalIsoText(models.Func):
-    """PostgreSQL: a timestamptz as ISO 8601 text in ``zone``, to the second, with the
-    zone's offset (``2023-01-05T09:30:00+07:00``), as Python's
-    ``value.astimezone(zone).isoformat(timespec="seconds")`` writes it."""
-
-    output_field = models.TextField()
-
-    def __init__(self, expression, *, zone: str):
-        super().__init__(expression)
-        self.zone = zone
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        local = f"({column} AT TIME ZONE %s)"
-        utc = f"({column} AT TIME ZONE 'UTC')"
-        sql = (
-            f"(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN {local} < {utc} THEN '' ELSE '+' END"
-            f" || to_char({local} - {utc}, 'HH24:MI'))"
-        )
-        local_params = (*params, self.zone)
-        return sql, (*local_params, *local_params, *params, *local_params, *params)
 
 
 class ProgressEntry(models.Model):

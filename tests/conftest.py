@@ -161,3 +161,21 @@ def seeded_transactional_db(transactional_db):
     database when they end, so they cannot rely on the session-wide seed."""
     call_command("loaddata", *SEED_FIXTURES, verbosity=0)
     call_command("setup_roles", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def demo_entries_once(django_db_setup, django_db_blocker):
+    """The 2022 demo entries (``seed_demo_entries``: every level, every measure), seeded
+    once for the module that asks (a few seconds) and removed after it; each test's own
+    changes are rolled back as usual."""
+    from django.contrib.auth import get_user_model
+
+    from targets.demo_data import GENERATOR_USERNAME, delete_generated_entries
+
+    with django_db_blocker.unblock():
+        call_command("seed_demo_entries", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        user = get_user_model().objects.get(username=GENERATOR_USERNAME)
+        delete_generated_entries(user)
+        user.delete()

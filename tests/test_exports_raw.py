@@ -184,7 +184,7 @@ def test_python_writer_gets_text_the_database_formatted(target, unit, make_entry
 def test_fixed_utc_offset():
     import zoneinfo
 
-    from targets.models import fixed_utc_offset
+    from targets.sqltext import fixed_utc_offset
 
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")) == datetime.timedelta(hours=7)
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Europe/Paris")) is None

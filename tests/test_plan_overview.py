@@ -4,28 +4,13 @@ separate city roll-up (``plan_figures``) and league (``district_league``)."""
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
-from targets.demo_data import GENERATOR_USERNAME, delete_generated_entries
 from targets.models import AdministrativeUnit, Target
 from targets.progress import district_league, merge_rollup_rows, plan_figures, plan_overview
 
 pytestmark = pytest.mark.django_db
 
 DATES = [datetime.date(2022, 6, 30), datetime.date(2022, 12, 31)]
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """The 2022 demo entries (every level, every measure), seeded once for the module."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo_entries", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        user = get_user_model().objects.get(username=GENERATOR_USERNAME)
-        delete_generated_entries(user)
-        user.delete()
 
 
 def figure_key(figure):
@@ -49,7 +34,7 @@ def league_key(league):
 
 @pytest.mark.parametrize("as_of", DATES)
 @pytest.mark.parametrize("within_code", [None, "303", "11329"])
-def test_overview_equals_separate_rollups(seeded_once, unit, as_of, within_code):
+def test_overview_equals_separate_rollups(demo_entries_once, unit, as_of, within_code):
     targets = Target.objects.filter(plan__code="kh74-2022")
     within = unit(within_code) if within_code else None
     districts = AdministrativeUnit.objects.filter(level="district")
@@ -62,7 +47,7 @@ def test_overview_equals_separate_rollups(seeded_once, unit, as_of, within_code)
     assert league_key(league) == league_key(district_league(targets, as_of, districts))
 
 
-def test_overview_takes_four_queries(seeded_once, django_assert_num_queries):
+def test_overview_takes_four_queries(demo_entries_once, django_assert_num_queries):
     targets = Target.objects.filter(plan__code="kh74-2022")
     districts = AdministrativeUnit.objects.filter(level="district")
     # targets, districts, the roll-up by district, the expected units
@@ -93,7 +78,7 @@ def test_merge_adds_sums_and_keeps_maxima():
 @pytest.mark.parametrize("by_district", [False, True])
 @pytest.mark.parametrize("within_code", [None, "303"])
 def test_rollup_by_probes_equals_rollup_over_latest_entries(
-    seeded_once, unit, by_district, within_code
+    demo_entries_once, unit, by_district, within_code
 ):
     """On PostgreSQL a queryset limited to targets rolls up straight over index probes;
     any other filter (here ``pk >= 0``) takes the ``latest_approved`` path. Same rows."""

@@ -5,10 +5,9 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from targets.demo_data import DEMO_NOTE, GENERATOR_USERNAME, delete_generated_entries, validate
+from targets.demo_data import DEMO_NOTE, GENERATOR_USERNAME, validate
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 
 pytestmark = pytest.mark.django_db
@@ -16,20 +15,8 @@ pytestmark = pytest.mark.django_db
 DEC = datetime.date(2022, 12, 31)
 
 
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the module (a few seconds); each test's changes are rolled back."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo_entries", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        user = get_user_model().objects.get(username=GENERATOR_USERNAME)
-        delete_generated_entries(user)
-        user.delete()
-
-
 @pytest.fixture
-def seeded(seeded_once, db):
+def seeded(demo_entries_once, db):
     return ProgressEntry.objects.filter(target__plan__code="kh74-2022")
 
 
