@@ -188,3 +188,14 @@ def test_fixed_utc_offset():
 
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")) == datetime.timedelta(hours=7)
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Europe/Paris")) is None
+
+
+def test_an_interrupted_download_leaves_the_connection_usable(target, admin_user):
+    """A client that goes away mid-download closes the stream (GeneratorExit inside
+    COPY on PostgreSQL, a cursor on SQLite); the next query on the connection works."""
+    bulk_entries(target("CQS-03c"), admin_user, 2000)
+    stream = export_entries_csv(ProgressEntry.objects.all(), chunk_size=100)
+    next(stream)  # the header
+    assert next(stream)
+    stream.close()
+    assert ProgressEntry.objects.count() == 2000
