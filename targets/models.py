@@ -730,7 +730,7 @@ class ProgressEntryQuerySet(models.QuerySet):
         one (what :meth:`_filtered_target_ids` reads)."""
         field = ProgressEntry._meta.get_field("target")
         where = self.query.where
-        if where.connector != AND or where.negated:
+        if where.connector != AND or where.negated or self.query.is_sliced or self.query.distinct:
             return False
         return all(
             getattr(getattr(child, "lhs", None), "target", None) is field

@@ -89,7 +89,9 @@ def test_rollup_by_probes_equals_rollup_over_latest_entries(
     for as_of in DATES:
         probes = ProgressEntry.objects.filter(target__in=ids)
         plain = probes.filter(pk__gte=0)
-        assert not plain._filters_only_targets() and probes._filters_only_targets()
+        assert probes._filters_only_targets() and not plain._filters_only_targets()
+        assert not probes.exclude(unit=1)._filters_only_targets()
+        assert not probes.distinct()._filters_only_targets()
         expected = list(plain.rollup(as_of, by_district=by_district, units=units))
         assert list(probes.rollup(as_of, by_district=by_district, units=units)) == expected
         assert len(expected) >= (2 if within_code else 10)
