@@ -45,16 +45,7 @@ from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry  
 
 PLAN = "nq03-2025"
 TARGET = "CQS-03c"
-HEADERS = [
-    columns.PLAN,
-    columns.TARGET,
-    columns.UNIT,
-    columns.PERIOD,
-    columns.NUMERATOR,
-    columns.DENOMINATOR,
-    columns.VALUE,
-    columns.NOTE,
-]
+HEADERS = list(columns.IMPORTED)
 
 
 def build_file(rows: int, shift: int = 0) -> bytes:

@@ -21,16 +21,7 @@ pytestmark = pytest.mark.django_db
 S = ProgressEntry.Status
 NOV = datetime.date(2022, 11, 30)
 DEC = datetime.date(2022, 12, 31)
-HEADERS = [
-    columns.PLAN,
-    columns.TARGET,
-    columns.UNIT,
-    columns.PERIOD,
-    columns.NUMERATOR,
-    columns.DENOMINATOR,
-    columns.VALUE,
-    columns.NOTE,
-]
+HEADERS = list(columns.IMPORTED)
 
 
 def xlsx(rows, headers=HEADERS) -> bytes:

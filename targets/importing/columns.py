@@ -39,6 +39,8 @@ TEMPLATE = (
 )
 REQUIRED = (PLAN, TARGET, UNIT, PERIOD)
 FIGURES = (NUMERATOR, DENOMINATOR, VALUE)
+# What the importer reads, in the template's order: the smallest file it accepts.
+IMPORTED = (*REQUIRED, *FIGURES, NOTE)
 
 # Model field → column, to report a model error against the cell it came from.
 FOR_FIELD = {
