@@ -118,10 +118,18 @@ def _expected_by_level(rows, reporting_units: str) -> int:
 
 def expected_units(targets, as_of: datetime.date, within: AdministrativeUnit | None = None):
     """{target id: number of active units expected to report it inside ``within``}."""
+    return _expected_per_target(targets, _expected_rows(as_of, within))
+
+
+def _expected_rows(as_of: datetime.date, within: AdministrativeUnit | None) -> list[dict]:
+    """``expected_counts`` rows of the units inside ``within`` (default: the city)."""
     units = AdministrativeUnit.objects.all()
     if within is not None:
         units = units.within(within)
-    rows = list(units.expected_counts(as_of))
+    return list(units.expected_counts(as_of))
+
+
+def _expected_per_target(targets, rows) -> dict[int, int]:
     return {t.pk: _expected_by_level(rows, t.reporting_units) for t in targets}
 
 
@@ -174,18 +182,15 @@ def plan_overview(
     expected units)."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
-    units = AdministrativeUnit.objects.all()
-    if within is not None:
-        units = units.within(within)
+    units = None if within is None else AdministrativeUnit.objects.within(within)
     by_target = defaultdict(list)
     by_district = {}
-    scope = None if within is None else units
-    for row in entries.rollup(as_of, by_district=True, units=scope):
+    for row in entries.rollup(as_of, by_district=True, units=units):
         by_target[row["target"]].append(row)
         by_district[(row["target"], row["district"])] = row
     rows = {target: merge_rollup_rows(group) for target, group in by_target.items()}
-    expected_rows = list(units.expected_counts(as_of))
-    expected = {t.pk: _expected_by_level(expected_rows, t.reporting_units) for t in targets}
+    expected_rows = _expected_rows(as_of, within)
+    expected = _expected_per_target(targets, expected_rows)
     figures = _figures(targets, rows, as_of, expected, within)
     league = _league(targets, as_of, list(districts), by_district, expected_rows)
     return figures, league

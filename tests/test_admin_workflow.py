@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from targets.models import ProgressEntry
+from tests.positions import POSITIONS
 
 pytestmark = [
     pytest.mark.django_db,
@@ -15,12 +16,6 @@ pytestmark = [
 S = ProgressEntry.Status
 NOV = datetime.date(2022, 11, 30)
 
-POSITIONS = {
-    "own": ("CQS-03b", "304"),
-    "below": ("CQS-03c", "11329"),
-    "sibling": ("CQS-03b", "303"),
-    "above": ("CQS-01", "31"),
-}
 ALLOWED = {
     "reporter": {"view", "add", "change", "submit"},
     "reviewer": {"view", "approve", "return", "reopen"},

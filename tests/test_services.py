@@ -9,20 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from targets import roles, services
 from targets.models import ProgressEntry
+from tests.positions import POSITIONS
 
 pytestmark = pytest.mark.django_db
 
 S = ProgressEntry.Status
 NOV = datetime.date(2022, 11, 30)
 
-# A role held on district 304 (Ngô Quyền), and the entry's unit relative to it:
-# (target code, unit code) per position.
-POSITIONS = {
-    "own": ("CQS-03b", "304"),
-    "below": ("CQS-03c", "11329"),
-    "sibling": ("CQS-03b", "303"),
-    "above": ("CQS-01", "31"),
-}
 ALLOWED = {
     "reporter": {"add", "change", "submit"},
     "reviewer": {"approve", "return", "reopen"},
