@@ -1,0 +1,205 @@
+"""The tree of administrative units: the city, its agencies, districts and communes."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
+
+# (level, kind) of the units that report a target, by its ``reporting_units``
+# (None: any). The city figure is reported for the city unit itself.
+REPORTING_LEVEL_KEYS = {
+    "city": ("city", "city"),
+    "agencies": (None, "agency"),
+    "districts": ("district", None),
+    "communes": ("commune", None),
+}
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Units that exist on ``day`` (``valid_from <= day <= valid_to``)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def within(self, unit):
+        """``unit`` itself and every unit below it (the tree is at most three deep)."""
+        return self.filter(Q(pk=unit.pk) | Q(parent=unit.pk) | Q(parent__parent=unit.pk))
+
+    def at_reporting_level(self, reporting_units: str):
+        """Units that report a target whose ``reporting_units`` is the given value."""
+        return self.filter(AdministrativeUnit.reporting_level_q(reporting_units))
+
+    def for_scope(self, user, roles=None):
+        """Units ``user`` may see: those of its memberships (with one of ``roles``, if
+        given) and every unit below them. Superusers and plan administrators see all."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        from targets.models.memberships import Membership
+
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        unit_ids = memberships.values("unit")
+        return self.filter(
+            Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
+        )
+
+    def of_member(self, user):
+        """The units ``user`` holds a membership on (any role), district before commune."""
+        return (
+            self.filter(memberships__user=user.pk)
+            .distinct()
+            .order_by(
+                models.Case(
+                    models.When(level="city", then=0),
+                    models.When(level="district", then=1),
+                    default=2,
+                ),
+                "code",
+            )
+        )
+
+    def reportable_by(self, user):
+        """Units ``user`` may record entries for: its reporter scope, plus the city
+        itself when a unit of that scope leads a city-wide target (the lead agency
+        reports the city figure)."""
+        if user.is_superuser or user_is_plan_administrator(user):
+            return self.all()
+        from targets.models.memberships import Membership
+        from targets.models.plans import Target
+
+        scope = AdministrativeUnit.objects.for_scope(user, roles=[Membership.Role.REPORTER])
+        leads_city_target = Target.objects.filter(
+            reporting_units=Target.ReportingUnits.CITY, responsible_unit__in=scope
+        )
+        return self.filter(
+            Q(pk__in=scope.values("pk"))
+            | (Q(level="city", kind="city") & Q(models.Exists(leads_city_target)))
+        )
+
+    def expected_counts(self, as_of: datetime.date):
+        """Active units on ``as_of`` counted by (level, kind, parent id): one query.
+
+        ``targets.progress`` turns these rows into the number of units expected to
+        report a target, city-wide or inside one district.
+        """
+        return (
+            self.active_on(as_of)
+            .values("level", "kind", "parent")
+            .annotate(units=models.Count("id"))
+            .order_by()
+        )
+
+
+class AdministrativeUnitManager(models.Manager.from_queryset(AdministrativeUnitQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class AdministrativeUnit(LocalizedNameMixin, models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("Cấp thành phố")
+        DISTRICT = "district", _("Cấp huyện")
+        COMMUNE = "commune", _("Cấp xã")
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("Thành phố")
+        AGENCY = "agency", _("Sở, ban, ngành")
+        QUAN = "quan", _("Quận")
+        HUYEN = "huyen", _("Huyện")
+        PHUONG = "phuong", _("Phường")
+        XA = "xa", _("Xã")
+        THI_TRAN = "thi_tran", _("Thị trấn")
+
+    code = models.CharField(
+        _("mã đơn vị"),
+        max_length=20,
+        unique=True,
+        help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê; sở, ngành dùng mã viết tắt."),
+    )
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    level = models.CharField(_("cấp"), max_length=10, choices=Level)
+    kind = models.CharField(_("loại đơn vị"), max_length=10, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdministrativeUnitManager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="targets_administrativeunit_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="city", kind__in=["city", "agency"])
+                | Q(level="district", kind__in=["quan", "huyen"])
+                | Q(level="commune", kind__in=["phuong", "xa", "thi_tran"]),
+                name="targets_administrativeunit_kind_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.get_kind_display()} {self.display_name}"
+
+    def get_absolute_url(self):
+        return reverse("targets:unit-detail", kwargs={"code": self.code})
+
+    def natural_key(self):
+        return (self.code,)
+
+    @staticmethod
+    def reporting_level_q(reporting_units: str, prefix: str = "") -> Q:
+        """The Q that selects the units reporting at ``reporting_units``."""
+        level, kind = REPORTING_LEVEL_KEYS[reporting_units]
+        lookups = {"level": level, "kind": kind}
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items() if value})
+
+    def reports_at(self, reporting_units: str) -> bool:
+        """True when this unit reports targets whose ``reporting_units`` is the given value
+        (the Python twin of ``reporting_level_q``)."""
+        from targets.models.plans import Target
+
+        return {
+            Target.ReportingUnits.CITY: self.level == self.Level.CITY
+            and self.kind == self.Kind.CITY,
+            Target.ReportingUnits.AGENCIES: self.kind == self.Kind.AGENCY,
+            Target.ReportingUnits.DISTRICTS: self.level == self.Level.DISTRICT,
+            Target.ReportingUnits.COMMUNES: self.level == self.Level.COMMUNE,
+        }[reporting_units]
+
+    @property
+    def district(self):
+        """The district this unit belongs to (itself for a district), else None."""
+        if self.level == self.Level.DISTRICT:
+            return self
+        if self.level == self.Level.COMMUNE:
+            return self.parent
+        return None
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
