@@ -627,7 +627,10 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHis
         approved, skipped = services.entries_approve(entries=queryset, user=request.user)
         self.message_user(
             request,
-            gettext("Đã duyệt %(approved)d số liệu; bỏ qua %(skipped)d số liệu không chờ duyệt.")
+            gettext(
+                "Đã duyệt %(approved)d số liệu; bỏ qua %(skipped)d số liệu không chờ duyệt "
+                "hoặc do chính bạn nhập hay gửi duyệt."
+            )
             % {"approved": approved, "skipped": skipped},
             messages.SUCCESS if approved else messages.WARNING,
         )
