@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from targets import periods, roles, services
+from targets.admin_users import MembershipGrantMixin
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
@@ -637,7 +638,7 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHis
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class MembershipAdmin(MembershipGrantMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__level"]
     list_select_related = ["user", "unit"]
