@@ -340,3 +340,14 @@ def test_detection_reads_content_not_names():
     assert evidence.detected_extension(io.BytesIO(xlsx_bytes())) == ".xlsx"
     assert evidence.detected_extension(io.BytesIO(HTML)) is None
     assert evidence.detected_extension(io.BytesIO(b"PK\x03\x04broken")) is None
+
+
+def test_evidence_settings_come_from_the_environment():
+    from tests.test_security import _production_env, _setting
+
+    assert _setting("EVIDENCE_MAX_BYTES", _production_env()).stdout.strip() == "10485760"
+    env = _production_env(EVIDENCE_MAX_BYTES="5000000", EVIDENCE_SENDFILE="x-accel-redirect")
+    assert _setting("EVIDENCE_MAX_BYTES", env).stdout.strip() == "5000000"
+    assert _setting("EVIDENCE_SENDFILE_PREFIX", env).stdout.strip() == "'/protected-media/'"
+    wrong = _setting("EVIDENCE_SENDFILE", _production_env(EVIDENCE_SENDFILE="apache"))
+    assert wrong.returncode != 0 and "EVIDENCE_SENDFILE" in wrong.stderr
