@@ -117,7 +117,10 @@ class TrackerUserAdmin(UserAdmin):
         if obj is None or request.user.is_superuser:
             return fieldsets
         hidden = {"is_superuser", "user_permissions"}
-        if not _may_give_groups(request):
+        if not may_manage(request, obj):
+            # Read only: their groups say what they are; their password is not ours.
+            hidden.add("password")
+        elif not _may_give_groups(request):
             hidden.add("groups")
         return [
             (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
