@@ -607,6 +607,12 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
             if action in allowed and action != roles.SUBMIT
         ]
         context["workflow_reason"] = request.GET.get("reason", "")[: services.REASON_MAX_LENGTH]
+        if roles.RETURN in allowed and roles.APPROVE not in allowed:
+            # A reviewer who created or submitted it (roles.is_author): say why no button.
+            context["workflow_note"] = gettext(
+                "Bạn đã nhập hoặc gửi duyệt số liệu này nên không được duyệt nó; "
+                "một người duyệt khác sẽ duyệt."
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # History pages (ScopedHistoryAdmin): 404 out of scope, like the change page;

@@ -120,6 +120,7 @@ def test_admin_hides_approve_from_the_author_and_refuses_the_post(both_roles, cl
     html = page.content.decode()
     assert 'id="workflow-approve"' not in html
     assert 'id="workflow-return"' in html
+    assert "không được duyệt nó" in html
     url = reverse("admin:targets_progressentry_workflow", args=[entry.pk, roles.APPROVE])
     response = client.post(url, {"version": entry.version})
     assert response.status_code == 403
@@ -134,3 +135,4 @@ def test_admin_shows_approve_to_a_reviewer_who_is_not_the_author(
     client.force_login(cast.reviewer)
     page = client.get(reverse("admin:targets_progressentry_change", args=[entry.pk]))
     assert 'id="workflow-approve"' in page.content.decode()
+    assert 'id="workflow-note"' not in page.content.decode()
