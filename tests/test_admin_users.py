@@ -167,6 +167,9 @@ def test_superusers_are_out_of_a_plan_administrators_reach(cast, client):
         assert client.get(url).status_code == 404
         posted = client.post(url, {"password1": "x", "password2": "x", "post": "yes"})
         assert posted.status_code == 404
+    bulk = {"action": "delete_selected", "_selected_action": [root.pk, cast.reviewer.pk]}
+    client.post(reverse("admin:auth_user_changelist"), {**bulk, "post": "yes"})
+    assert User.objects.filter(pk__in=[root.pk, cast.reviewer.pk]).count() == 2
     assert User.objects.filter(pk=root.pk, is_superuser=True).exists()
     listing = client.get(reverse("admin:auth_user_changelist"))
     assert root.username not in listing.content.decode()
