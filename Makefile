@@ -28,6 +28,7 @@ migrate: install
 
 seed: migrate
 	DJANGO_DEBUG=1 $(MANAGE) loaddata fixtures/units.json fixtures/plans.json
+	DJANGO_DEBUG=1 $(MANAGE) record_reference_history
 	DJANGO_DEBUG=1 $(MANAGE) setup_demo
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo_entries
 

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -18,9 +18,10 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from targets import periods, roles, services
+from targets.admin_history import ScopedHistoryAdmin
+from targets.admin_users import MembershipGrantMixin
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
@@ -90,7 +91,7 @@ def autocomplete_for(request, model_name: str, field_name: str) -> bool:
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ScopedHistoryAdmin):
     list_display = ["code", "localized_name", "year", "start_date", "end_date", "reference"]
     list_filter = ["year"]
     search_fields = ["code", "name", "name_en", "reference"]
@@ -99,14 +100,14 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(ScopedHistoryAdmin):
     list_display = ["code", "name", "name_en", "order"]
     search_fields = ["code", "name", "name_en"]
     ordering = ["order"]
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AdministrativeUnitAdmin(SafeAutocompleteMixin, ScopedHistoryAdmin):
     list_display = ["code", "localized_name", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
@@ -169,7 +170,7 @@ class ProgressEntryInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class TargetAdmin(SafeAutocompleteMixin, ScopedHistoryAdmin):
     list_display = [
         "code",
         "localized_name",
@@ -378,7 +379,7 @@ class WorkflowForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHistoryAdmin):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [
@@ -606,35 +607,33 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHis
             if action in allowed and action != roles.SUBMIT
         ]
         context["workflow_reason"] = request.GET.get("reason", "")[: services.REASON_MAX_LENGTH]
+        if roles.RETURN in allowed and roles.APPROVE not in allowed:
+            # A reviewer who created or submitted it (roles.is_author): say why no button.
+            context["workflow_note"] = gettext(
+                "Bạn đã nhập hoặc gửi duyệt số liệu này nên không được duyệt nó; "
+                "một người duyệt khác sẽ duyệt."
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def history_view(self, request, object_id, extra_context=None):
-        # django-simple-history answers 403 for an entry outside the user's scope but 404
-        # for a missing one: the difference would tell that the entry exists.
-        try:
-            return super().history_view(request, object_id, extra_context)
-        except PermissionDenied:
-            raise Http404(gettext("Không tìm thấy số liệu này trong phạm vi của bạn.")) from None
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reading an old version is fine; saving from it would bypass the workflow.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    # History pages (ScopedHistoryAdmin): 404 out of scope, like the change page;
+    # reading an old version is fine, saving from it would bypass the workflow.
 
     @admin.action(description=_("Duyệt các số liệu đã chọn"), permissions=["review"])
     def approve_selected(self, request, queryset):
         approved, skipped = services.entries_approve(entries=queryset, user=request.user)
         self.message_user(
             request,
-            gettext("Đã duyệt %(approved)d số liệu; bỏ qua %(skipped)d số liệu không chờ duyệt.")
+            gettext(
+                "Đã duyệt %(approved)d số liệu; bỏ qua %(skipped)d số liệu không chờ duyệt "
+                "hoặc do chính bạn nhập hay gửi duyệt."
+            )
             % {"approved": approved, "skipped": skipped},
             messages.SUCCESS if approved else messages.WARNING,
         )
 
 
 @admin.register(Membership)
-class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class MembershipAdmin(MembershipGrantMixin, SafeAutocompleteMixin, ScopedHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__level"]
     list_select_related = ["user", "unit"]

@@ -113,12 +113,25 @@ def may_report(user, target, unit) -> bool:
     )
 
 
+def is_author(user, entry) -> bool:
+    """Whether ``user`` created ``entry`` or last submitted it: such a person never
+    approves it (separation of duties), even holding the reviewer role on its unit.
+
+    While an entry is submitted, its ``updated_by`` is who submitted it: nothing but
+    the workflow writes a submitted entry, and submitting sets ``updated_by``. Returning
+    and reopening stay open to the author: they make nothing count, and returning is
+    how an author takes back a submission to correct it.
+    """
+    return user.pk is not None and user.pk in (entry.created_by_id, entry.updated_by_id)
+
+
 def entry_permissions(user, entry) -> frozenset[str]:
     """What ``user`` may do with ``entry`` in its current status: a subset of
     ``VIEW``, ``CHANGE``, ``SUBMIT``, ``APPROVE``, ``RETURN``, ``REOPEN``.
 
     The admin hides what is not here and the services refuse it. Approved entries
     are locked: nobody, not even a superuser, may change them except by reopening.
+    Nobody approves an entry they created or last submitted (``is_author``).
     """
     from targets.models import Membership, ProgressEntry
 
@@ -139,7 +152,9 @@ def entry_permissions(user, entry) -> frozenset[str]:
             allowed.add(SUBMIT)
     if as_reviewer and user.has_perm("targets.review_progressentry"):
         if entry.status == Status.SUBMITTED:
-            allowed |= {APPROVE, RETURN}
+            allowed.add(RETURN)
+            if not is_author(user, entry):
+                allowed.add(APPROVE)
         elif entry.status == Status.APPROVED:
             allowed.add(REOPEN)
     return frozenset(allowed)

@@ -168,6 +168,23 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Evidence files (targets/evidence.py): the largest accepted upload, and how a download
+# leaves the server. "" : Django sends the file; "x-accel-redirect" (nginx) or
+# "x-sendfile" (Apache, lighttpd): Django checks the reader's scope and the proxy sends
+# the file from EVIDENCE_SENDFILE_PREFIX (nginx: an `internal` location; X-Sendfile: the
+# folder holding MEDIA_ROOT's files as the web server sees it).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+if EVIDENCE_MAX_BYTES < 1:
+    raise ImproperlyConfigured(f"EVIDENCE_MAX_BYTES={EVIDENCE_MAX_BYTES} must be positive")
+EVIDENCE_SENDFILE = os.environ.get("EVIDENCE_SENDFILE", "").strip().lower()
+if EVIDENCE_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured(
+        f"EVIDENCE_SENDFILE={EVIDENCE_SENDFILE!r}: use x-accel-redirect, x-sendfile or nothing"
+    )
+EVIDENCE_SENDFILE_PREFIX = os.environ.get("EVIDENCE_SENDFILE_PREFIX") or (
+    "/protected-media/" if EVIDENCE_SENDFILE == "x-accel-redirect" else str(MEDIA_ROOT)
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Status cut-offs (Open SDG progress method): r >= ON_TRACK -> on track,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
@@ -30,8 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("targets.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static as static_urls
-
-    urlpatterns += static_urls(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ URL, even in debug: evidence files are served by targets.evidence.download,
+# which checks the reader's scope.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets import periods
+from targets.evidence import EvidenceFileField
 from targets.models.base import plain_number
 from targets.models.entry_queries import ProgressEntryQuerySet
 from targets.models.plans import Target
@@ -57,9 +58,8 @@ class ProgressEntry(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
-    evidence_file = models.FileField(
-        _("tệp minh chứng"), upload_to="evidence/%Y/%m/", blank=True, max_length=300
-    )
+    # Checked by content, stored under a random name, served by targets.evidence.download.
+    evidence_file = EvidenceFileField(_("tệp minh chứng"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
     review_note = models.TextField(
         _("ý kiến người duyệt"),
@@ -156,6 +156,12 @@ class ProgressEntry(models.Model):
                 name="targets_entry_latest_approved",
             ),
             models.Index(fields=["status", "unit"], name="targets_entry_status_unit"),
+            # The evidence download finds its entry by the stored file name.
+            models.Index(
+                fields=["evidence_file"],
+                condition=~Q(evidence_file=""),
+                name="targets_entry_evidence_file",
+            ),
         ]
 
     def __str__(self):

@@ -35,6 +35,7 @@ class Plan(LocalizedNameMixin, models.Model):
     description = models.TextField(_("mô tả"), blank=True)
 
     objects = PlanManager()
+    history = HistoricalRecords(verbose_name=_("lịch sử kế hoạch"))
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -71,6 +72,7 @@ class Pillar(LocalizedNameMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     objects = PillarManager()
+    history = HistoricalRecords(verbose_name=_("lịch sử trụ cột"))
 
     class Meta:
         verbose_name = _("trụ cột")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
 
@@ -141,6 +142,9 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 
     objects = AdministrativeUnitManager()
+    # Moving a unit to another parent changes who reviews its entries: kept with the
+    # old value, who and when.
+    history = HistoricalRecords(verbose_name=_("lịch sử đơn vị"))
 
     class Meta:
         verbose_name = _("đơn vị")

@@ -3,7 +3,8 @@
 Checks: a PostgreSQL ``DATABASE_URL``, DEBUG off, ``DJANGO_ALLOWED_HOSTS`` set. Then
 ``check --deploy``, ``collectstatic``, and (unless ``--skip-database``, for the second and
 further app servers) ``migrate``, ``setup_roles`` and the reference data of the seed
-fixtures (plans, pillars, targets, units: loading them again updates them in place).
+fixtures (plans, pillars, targets, units: loading them again updates them in place),
+with a history row for what they changed (``record_reference_history``).
 Never the demo accounts or demo entries.
 """
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False)
             call_command("setup_roles")
             call_command("loaddata", *SEED_FIXTURES)
+            call_command("record_reference_history")
         demo = get_user_model().objects.filter(username__in=DEMO_USERNAMES, is_active=True)
         if demo.exists():
             self.stderr.write(

@@ -1,0 +1,234 @@
+"""Evidence files of progress entries: which files are accepted, where they are stored,
+and who may download them (issue 13).
+
+- Accepted: PDF, PNG and JPEG images, and office documents (.docx, .xlsx, .odt, .ods),
+  recognised by their content (magic bytes through ``filetype``; for office documents
+  the ZIP package and the part that makes each kind), and the name's extension must
+  say the same. Legacy binary Office files (.doc, .xls) are refused: they may carry
+  macros and their content cannot be checked as reliably. At most
+  ``settings.EVIDENCE_MAX_BYTES`` (10 MB unless the environment says otherwise).
+- Stored as ``evidence/<random hex><ext>``: the original name is not kept; downloads
+  are named after the entry (target, unit, period).
+- Served only by :func:`download`, to whoever may see the entry (``may_read``), as an
+  attachment with ``X-Content-Type-Options: nosniff``. In production the proxy does the
+  sending (``EVIDENCE_SENDFILE``: ``x-accel-redirect`` for nginx, ``x-sendfile`` for
+  Apache or lighttpd) and never serves the files itself.
+"""
+
+import os
+import re
+import uuid
+import zipfile
+from urllib.parse import quote
+
+import filetype
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.http import FileResponse, Http404, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+PREFIX = "evidence/"
+
+# Accepted extension -> the MIME type the download carries.
+ALLOWED = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+_ALIASES = {".jpeg": ".jpg"}
+# What ``filetype`` calls the kinds recognised by their first bytes.
+_MAGIC = {"pdf": ".pdf", "png": ".png", "jpg": ".jpg"}
+# An Office Open XML package is what its main part says.
+_OOXML_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+_ODF = (".odt", ".ods")
+_HEAD_BYTES = 8192
+
+
+def extension_of(name: str) -> str:
+    """``name``'s extension, lower case, ``.jpeg`` read as ``.jpg``."""
+    extension = os.path.splitext(name or "")[1].lower()
+    return _ALIASES.get(extension, extension)
+
+
+def _package_kind(file) -> str | None:
+    """The office extension a ZIP package's parts make it, or None. Reads the central
+    directory and at most the tiny ``mimetype`` part: nothing is decompressed else."""
+    try:
+        with zipfile.ZipFile(file) as package:
+            names = set(package.namelist())
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return None  # macros
+            if "[Content_Types].xml" in names:
+                return next((ext for ext, part in _OOXML_PARTS.items() if part in names), None)
+            if "mimetype" in names and package.getinfo("mimetype").file_size <= 100:
+                declared = package.read("mimetype").decode("ascii", "replace").strip()
+                return next((ext for ext in _ODF if ALLOWED[ext] == declared), None)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, ValueError):
+        return None
+    return None
+
+
+def detected_extension(file) -> str | None:
+    """The accepted extension ``file``'s content matches, or None (read from the start;
+    the file is left at its start)."""
+    try:
+        file.seek(0)
+        head = file.read(_HEAD_BYTES)
+        if head.startswith(b"PK\x03\x04"):
+            file.seek(0)
+            return _package_kind(file)
+        kind = filetype.guess(head)
+        return _MAGIC.get(kind.extension) if kind else None
+    finally:
+        file.seek(0)
+
+
+def validate_evidence_file(value) -> None:
+    """Refuse a newly uploaded evidence file that is too large, not an accepted type,
+    or whose content is not what its name says (Vietnamese messages). A file already
+    stored was checked when it came in."""
+    if not value or getattr(value, "_committed", True):
+        return
+    limit = settings.EVIDENCE_MAX_BYTES
+    if value.size > limit:
+        raise ValidationError(
+            _("Tệp minh chứng lớn quá (%(size)s); tối đa %(limit)s."),
+            code="evidence_too_large",
+            params={"size": filesizeformat(value.size), "limit": filesizeformat(limit)},
+        )
+    extension = extension_of(value.name)
+    if extension not in ALLOWED or detected_extension(value.file) != extension:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” không được nhận. Tệp minh chứng phải là PDF, ảnh PNG hoặc "
+                "JPEG, văn bản Word hoặc bảng tính Excel (.docx, .xlsx), hay tệp "
+                "OpenDocument (.odt, .ods), và nội dung phải đúng loại mà tên tệp cho biết."
+            ),
+            code="evidence_type",
+            params={"name": os.path.basename(value.name)[:80]},
+        )
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    """``evidence/<32 random hex digits><ext>``: nothing of the original name is kept."""
+    extension = extension_of(filename)
+    return f"{PREFIX}{uuid.uuid4().hex}{extension if extension in ALLOWED else ''}"
+
+
+class EvidenceStorage(FileSystemStorage):
+    """Files under ``MEDIA_ROOT`` whose URL is the download view, never ``/media/``:
+    every link Django draws to a file (the admin's file widget, read-only fields) goes
+    through the scope check."""
+
+    def url(self, name):
+        return reverse("targets:evidence", kwargs={"name": name.removeprefix(PREFIX)})
+
+
+def evidence_storage() -> EvidenceStorage:
+    return EvidenceStorage()
+
+
+class EvidenceFileField(models.FileField):
+    """The entry's evidence file: checked by :func:`validate_evidence_file`, stored by
+    :func:`evidence_upload_to` in :class:`EvidenceStorage`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("upload_to", evidence_upload_to)
+        kwargs.setdefault("storage", evidence_storage)
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault("validators", [validate_evidence_file])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        accept = sorted({*ALLOWED, *_ALIASES})
+        field.widget.attrs.setdefault("accept", ",".join(accept))
+        field.help_text = gettext(
+            "PDF, ảnh PNG/JPEG, .docx, .xlsx, .odt hoặc .ods; tối đa %(limit)s. "
+            "Chỉ người xem được số liệu này mới tải được tệp."
+        ) % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
+        return field
+
+
+# Downloads.
+
+_NAME = re.compile(r"[\w.\-]+(?:/[\w.\-]+)*")
+
+
+def may_read(user, entry) -> bool:
+    """Whether ``user`` may download ``entry``'s evidence: whoever may open the entry in
+    the admin (``roles.entry_permissions``), and whoever reads its figure on the pages
+    (an approved entry in ``ProgressEntry.objects.for_scope``)."""
+    from targets import roles
+    from targets.models import ProgressEntry
+
+    if roles.VIEW in roles.entry_permissions(user, entry):
+        return True
+    return (
+        entry.status == ProgressEntry.Status.APPROVED
+        and ProgressEntry.objects.for_scope(user).filter(pk=entry.pk).exists()
+    )
+
+
+def _entry_with_file(name: str):
+    from targets.models import ProgressEntry
+
+    if len(name) > 290 or not _NAME.fullmatch(name):
+        return None
+    return (
+        ProgressEntry.objects.select_related("target", "unit__parent")
+        .filter(evidence_file=PREFIX + name)
+        .first()
+    )
+
+
+def download_name(entry) -> str:
+    """``minh-chung_<target>_<unit>_<period end><ext>``: what the reader's browser saves."""
+    return (
+        f"minh-chung_{entry.target.code}_{entry.unit.code}_{entry.period_end:%Y-%m-%d}"
+        f"{extension_of(entry.evidence_file.name)}"
+    )
+
+
+@require_safe
+@login_required
+def download(request, name):
+    """The evidence file stored as ``evidence/<name>``, to a reader who may see its
+    entry; 404 when it is missing or out of the reader's scope alike."""
+    entry = _entry_with_file(name)
+    if entry is None or not may_read(request.user, entry):
+        raise Http404(gettext("Không tìm thấy tệp minh chứng này trong phạm vi của bạn."))
+    stored = entry.evidence_file
+    if not stored.storage.exists(stored.name):
+        raise Http404(gettext("Không tìm thấy tệp minh chứng này trong phạm vi của bạn."))
+    content_type = ALLOWED.get(extension_of(stored.name), "application/octet-stream")
+    filename = download_name(entry)
+    mode = settings.EVIDENCE_SENDFILE
+    if mode == "x-accel-redirect":
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = quote(
+            settings.EVIDENCE_SENDFILE_PREFIX.rstrip("/") + "/" + stored.name
+        )
+    elif mode == "x-sendfile":
+        response = HttpResponse(content_type=content_type)
+        response["X-Sendfile"] = os.path.join(settings.EVIDENCE_SENDFILE_PREFIX, stored.name)
+    else:
+        response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser still render it, it runs nothing and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private"
+    return response
