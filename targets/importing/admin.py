@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.tmp_storages import MediaStorage
 
 from targets import periods, services
-from targets.forms import DATE_INPUT_FORMATS, default_plan
+from targets.forms import DateInputField, default_plan
 from targets.importing import MAX_BYTES, FileError, read_dataset
 from targets.importing.template import build_template, template_file_name
 from targets.models import Plan
@@ -35,9 +35,8 @@ class TemplateForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Kế hoạch"), queryset=Plan.objects.all(), to_field_name="code"
     )
-    period_end = forms.DateField(
+    period_end = DateInputField(
         label=_("Kỳ báo cáo (ngày cuối kỳ)"),
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Ngày cuối tháng, quý hoặc năm, ví dụ 31/12/2022."),
     )
