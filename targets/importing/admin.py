@@ -7,10 +7,12 @@ kept between preview and confirm in the library's ``MediaStorage`` (the media st
 which every app server shares, unlike a temporary folder or a per-process cache).
 """
 
+import datetime
 import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -84,6 +86,30 @@ def _storage(name: str) -> MediaStorage:
     return MediaStorage(name=name, MEDIA_FOLDER=STORAGE_FOLDER)
 
 
+def clear_previews(hours: int | None = None) -> int:
+    """Remove the uploaded files of previews older than ``hours`` (default
+    ``IMPORT_PREVIEW_MAX_HOURS``) that nobody confirmed or cancelled; how many went.
+    Runs at every upload and from ``manage.py clear_import_previews``."""
+    if hours is None:
+        hours = settings.IMPORT_PREVIEW_MAX_HOURS
+    storage = _storage("")._storage
+    try:
+        _folders, names = storage.listdir(STORAGE_FOLDER)
+    except FileNotFoundError:
+        return 0
+    oldest = timezone.now() - datetime.timedelta(hours=hours)
+    removed = 0
+    for name in names:
+        path = f"{STORAGE_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < oldest:
+                storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile (confirmed, or another server)
+            continue
+    return removed
+
+
 class EntryImportAdminMixin:
     """Adds "Nhập từ tệp" to the progress entry admin (see the module docstring)."""
 
@@ -134,6 +160,7 @@ class EntryImportAdminMixin:
         submit = upload.cleaned_data["submit"] and self._may_submit(request)
         file_name = upload.cleaned_data["file"].name[:255]
         stored = f"{request.user.pk}-{uuid.uuid4().hex}"
+        clear_previews()
         _storage(stored).save(upload.cleaned_data["file"].read())
         report = services.entries_import(
             dataset=upload.dataset, file_name=file_name, user=request.user, submit=submit

@@ -116,7 +116,7 @@ def export_status_csv(report: StatusReport) -> bytes:
             export_number(figure.completeness),
             figure.last_period,
         ]
-        writer.writerow([safe_cell(machine_text(cell)) for cell in row])
+        writer.writerow([machine_text(safe_cell(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
