@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from targets import periods, roles, services
 from targets.admin_history import ScopedHistoryAdmin
 from targets.admin_users import MembershipGrantMixin
+from targets.formatting import ParseError, parse_date
+from targets.forms import NumberField
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
@@ -32,8 +34,10 @@ from targets.models import (
     Target,
     user_is_plan_administrator,
 )
+from targets.models.entries import NOTE_MAX_LENGTH, NOTE_TOO_LONG
 
-LOCALIZED_NUMBERS = {models.DecimalField: {"localize": True}}
+# Numbers typed in the admin are read by the import's grammar (targets.formatting).
+LOCALIZED_NUMBERS = {models.DecimalField: {"form_class": NumberField, "localize": True}}
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -280,9 +284,14 @@ class PeriodFilter(admin.SimpleListFilter):
         return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in reversed(days)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(period_end=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            day = parse_date(self.value())
+        except ParseError as error:  # ?period=garbage or 2022-02-30: say so, list nothing
+            messages.warning(request, str(error))
+            return queryset.none()
+        return queryset.filter(period_end=day)
 
 
 class ProgressEntryForm(forms.ModelForm):
@@ -317,11 +326,9 @@ class ProgressEntryForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = self.instance.version
         if "note" in self.fields:
-            self.fields["note"].max_length = 5000
+            self.fields["note"].max_length = NOTE_MAX_LENGTH
             self.fields["note"].validators.append(
-                forms.fields.validators.MaxLengthValidator(
-                    5000, message=_("Ghi chú dài quá 5.000 ký tự.")
-                )
+                forms.fields.validators.MaxLengthValidator(NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)
             )
 
     def clean(self):

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from targets.formatting import format_target, format_value
 from targets.models import Target
-from targets.tables import format_target, format_value
 
 
 def _pct(share: Decimal) -> str:

@@ -1,26 +1,33 @@
 """Exports of the table pages: CSV and XLSX of exactly the rows on screen.
 
 django-tables2's ``ExportMixin`` turns the page's table (all pages of it, after the
-page's filters) into a tablib dataset, so the file and the screen cannot drift. Two
-changes here: CSV starts with a UTF-8 byte order mark so that Excel reads Vietnamese
-correctly, and the filename carries the plan and the as-of date.
+page's filters) into a tablib dataset, so the file and the screen cannot drift. Three
+changes here: text a spreadsheet would run as a formula gets a leading quote
+(``targets.formatting.safe_cell``), CSV starts with a UTF-8 byte order mark so that
+Excel reads Vietnamese correctly, and the filename carries the plan and the as-of date.
 """
 
 from django_tables2.export import ExportMixin, TableExport
+
+from targets.formatting import safe_cell
 
 BOM = "\ufeff"
 
 
 class BomTableExport(TableExport):
     """``TableExport`` writing CSV in UTF-8 with a BOM. XLSX cells keep the numbers and
-    dates the table's ``value`` methods return (openpyxl writes them as such)."""
+    dates the table's ``value`` methods return (openpyxl writes them as such); text
+    cells are neutralised once, in the dataset, for both formats."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        # tablib applies a formatter of column None to every cell of every format.
+        dataset.add_formatter(None, safe_cell)
+        return dataset
 
     def export(self):
         if self.format == self.CSV:
             return BOM + self.dataset.export(self.CSV)
-        if self.format == self.XLSX:
-            # escape: a cell starting with "=" is text, never a formula.
-            return self.dataset.export(self.XLSX, escape=True)
         return super().export()
 
 

@@ -1,19 +1,40 @@
-"""The plan and the date every manager page is about (``?plan=<code>&as_of=<date>``)."""
+"""The plan and the date every manager page is about (``?plan=<code>&as_of=<date>``),
+and the form fields that read typed numbers and dates with ``targets.formatting``."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-# ISO first (what <input type="date"> sends), then the Vietnamese way of writing a date.
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-# Dates outside this range are surely typing mistakes (and would send period
-# arithmetic before year 1).
-EARLIEST = datetime.date(2000, 1, 1)
-LATEST = datetime.date(2100, 12, 31)
+from targets.formatting import ParseError, parse_date, parse_number
+
+
+class NumberField(forms.DecimalField):
+    """A decimal typed in a form, read by ``targets.formatting.parse_number``: the same
+    grammar as the import (``1.234,5``; no exponent, underscore, NaN or Infinity)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(value)
+        except ParseError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class DateInputField(forms.DateField):
+    """A date typed in a form or a URL, read by ``targets.formatting.parse_date``
+    (``31/12/2022`` or ``2022-12-31``, inside the sane range)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value)
+        except ParseError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
 
 
 def default_plan(plans, as_of: datetime.date):
@@ -32,14 +53,10 @@ def default_plan(plans, as_of: datetime.date):
 
 class PeriodForm(forms.Form):
     plan = forms.ChoiceField(label=_("Kế hoạch"), required=False)
-    as_of = forms.DateField(
+    as_of = DateInputField(
         label=_("Tính đến ngày"),
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2022.")
-        },
     )
 
     def __init__(self, *args, plans=(), **kwargs):
@@ -49,18 +66,6 @@ class PeriodForm(forms.Form):
         self.fields["plan"].error_messages["invalid_choice"] = _(
             "Không có kế hoạch mã “%(value)s”; đang hiển thị kế hoạch mặc định."
         )
-
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of is not None and not (EARLIEST <= as_of <= LATEST):
-            raise forms.ValidationError(
-                _("Ngày phải nằm trong khoảng %(start)s – %(end)s."),
-                params={
-                    "start": date_format(EARLIEST, "SHORT_DATE_FORMAT"),
-                    "end": date_format(LATEST, "SHORT_DATE_FORMAT"),
-                },
-            )
-        return as_of
 
 
 @dataclass

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from targets import roles
-from targets.models import ProgressEntry, plain_number
+from targets.formatting import plain_number
+from targets.models import ProgressEntry
 
 REASON_MAX_LENGTH = 2000
 

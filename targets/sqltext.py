@@ -3,7 +3,9 @@
 ``ProgressEntryQuerySet.raw_export_rows`` selects these instead of the plain columns, so
 that the database, not Python, turns a million decimals and timestamps into text
 (``targets.reports.csv``): decimals without trailing zeros, dates ISO 8601, datetimes
-ISO 8601 in the current time zone with its offset, to the second.
+ISO 8601 in the current time zone with its offset, to the second, and text a
+spreadsheet would run as a formula prefixed with a quote (``targets.formatting.safe_cell``,
+the same rule in SQL).
 """
 
 import datetime
@@ -69,6 +71,27 @@ class PostgresBlankAsNull(TextOf):
         return f"NULLIF({column}, '')", params
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"):
+# = + - @, tab and carriage return. Kept equal to ``targets.formatting.FORMULA_STARTS``.
+FORMULA_STARTS_SQL = {
+    "postgresql": "('=', '+', '-', '@', chr(9), chr(13))",
+    "sqlite": "('=', '+', '-', '@', char(9), char(13))",
+}
+
+
+class SafeText(TextOf):
+    """A text column with a quote before a value a spreadsheet would run as a formula
+    (``=cmd|…``, ``@SUM(…)``); other values, and NULL, as they are. ``vendor`` picks the
+    SQL spelling of tab and carriage return."""
+
+    def text_sql(self, column, params, *, vendor):
+        sql = (
+            f"(CASE WHEN substr({column}, 1, 1) IN {FORMULA_STARTS_SQL[vendor]}"
+            f" THEN '''' || {column} ELSE {column} END)"
+        )
+        return sql, (*params, *params, *params)
+
+
 class SqliteDecimalText(TextOf):
     """SQLite: a decimal without trailing zeros, rounded to ``places`` as the ORM reads it.
     NUMERIC affinity stores 60.0000 as the integer 60 and 12.5 as a real; CAST writes
@@ -110,9 +133,11 @@ def fixed_utc_offset(zone) -> datetime.timedelta | None:
 
 
 def export_text(field: models.Field, name: str, vendor: str):
-    """The expression selecting ``name`` (a field of the entry itself) as text for the
-    raw export on ``vendor``, or None where the plain column is already right (or, on
-    SQLite in a zone with daylight saving time, where Python formats it)."""
+    """The expression selecting ``name`` (``field``, of the entry or reached through its
+    relations) as text for the raw export on ``vendor``, or None where the plain column
+    is already right (or, on SQLite in a zone with daylight saving time, where Python
+    formats it). Text columns are always neutralised here (:class:`SafeText`), so both
+    CSV writers get the same cells."""
     column = models.F(name)
     if vendor == "postgresql":
         if isinstance(field, models.DateTimeField):
@@ -121,12 +146,14 @@ def export_text(field: models.Field, name: str, vendor: str):
             return PostgresDecimalText(column)
         if isinstance(field, models.DateField):
             return PostgresDateText(column)
-        if isinstance(field, (models.CharField, models.TextField)) and not field.null:
-            return PostgresBlankAsNull(column)
+        if isinstance(field, (models.CharField, models.TextField)):
+            return PostgresBlankAsNull(SafeText(column, vendor=vendor))
     elif vendor == "sqlite":
         if isinstance(field, models.DateTimeField):
             offset = fixed_utc_offset(timezone.get_current_timezone())
             return None if offset is None else SqliteLocalIsoText(column, offset=offset)
         if isinstance(field, models.DecimalField):
             return SqliteDecimalText(column, places=field.decimal_places)
+        if isinstance(field, (models.CharField, models.TextField)):
+            return SafeText(column, vendor=vendor)
     return None

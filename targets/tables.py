@@ -6,17 +6,19 @@ methods give the export plain numbers and dates, and export-only columns
 (``visible=False``) carry the codes, the target value and the completeness parts.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import django_tables2 as tables
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import Target
+from targets.formatting import (
+    export_number,
+    export_part,
+    format_target,
+    format_value,
+    number,
+    percent,
+)
 from targets.status import Status
-
-DASH = "—"
 
 
 def _memoize_cell_signatures():
@@ -49,67 +51,6 @@ def _memoize_cell_signatures():
 _memoize_cell_signatures()
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
-COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
-
-
-def rounded(value, places: int) -> Decimal:
-    """``value`` rounded half up to ``places`` decimals. Django's ``number_format`` cuts
-    extra decimals off (29.4664 would read 29,46 while the export says 29.47): every
-    number shown or exported is rounded here first."""
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-
-
-def percent(value) -> str:
-    """A share or percentage, two decimals, in the active language: ``29,47%``."""
-    return f"{formats.number_format(rounded(value, 2), 2)}%"
-
-
-def format_value(target: Target, value) -> str:
-    """A figure as a manager reads it, in the active language: ``40,00%`` for a
-    percentage, ``14`` for a rank or count, ``Đạt`` / ``Chưa đạt`` for a milestone."""
-    if value is None:
-        return DASH
-    if target.measure == Target.Measure.MILESTONE:
-        return str(_("Đạt") if value >= 1 else _("Chưa đạt"))
-    if target.is_percentage:
-        return percent(value)
-    places = 0 if value == value.to_integral_value() else 2
-    return formats.number_format(rounded(value, places), places, force_grouping=True)
-
-
-def format_part(value) -> str:
-    """A numerator or denominator: grouped thousands, decimals only when it has some."""
-    if value is None:
-        return DASH
-    places = 0 if value == value.to_integral_value() else 2
-    return formats.number_format(rounded(value, places), places, force_grouping=True)
-
-
-def format_target(target: Target) -> str:
-    """The target with its comparator: ``≥ 60,00%``, ``≤ 10``, ``Đạt``."""
-    if target.measure == Target.Measure.MILESTONE:
-        return format_value(target, target.target_value)
-    return f"{COMPARATOR_SIGNS[target.comparator]} {format_value(target, target.target_value)}"
-
-
-def export_number(value):
-    """A number for CSV/XLSX: percentages to two places as on screen, whole numbers as int."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return rounded(value, 2)
-
-
-def export_part(value):
-    """A numerator or denominator for CSV/XLSX: whole numbers as int, else as stored."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return value.quantize(Decimal("0.0001")).normalize()
 
 
 class StatusColumn(tables.Column):
@@ -146,7 +87,7 @@ class PartColumn(FigureColumn):
     """A numerator or denominator (sums of parts for a roll-up)."""
 
     def render(self, value, record):
-        return format_part(value)
+        return number(value)
 
     def value(self, value):
         return export_part(value)

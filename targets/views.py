@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from targets.charts import line_chart, progress_bar
 from targets.exports_tables import TableExportMixin
 from targets.filters import CompletenessFilter, ScorecardFilter, TargetFilter, UnitFilter
+from targets.formatting import format_target, format_value, number
 from targets.forms import read_period
 from targets.models import AdministrativeUnit, Plan, Target, user_is_plan_administrator
 from targets.progress import (
@@ -41,9 +43,6 @@ from targets.tables import (
     SeriesTable,
     TargetTable,
     TargetUnitTable,
-    format_part,
-    format_target,
-    format_value,
 )
 
 
@@ -128,11 +127,23 @@ def dashboard(request):
     return render(request, "targets/target_dashboard.html", context)
 
 
+class PageSizePaginator(Paginator):
+    """django-tables2 passes ``?per_page=`` on as it comes: a page size below 1 (``-1``)
+    made the paginator fail (a server error), a huge one would render every row. Kept
+    within 1 – :data:`MAX_PER_PAGE`."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
+
+
+MAX_PER_PAGE = 200
+
+
 class ManagerPageMixin:
     """Reads the scope and the period before the page runs; computes the table rows
     once per request (the page and its export share them)."""
 
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": PageSizePaginator}
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = read_scope(request.user)
@@ -221,7 +232,7 @@ class TargetDetailView(
             "figure": self.figure,
             "figure_text": format_value(target, self.figure.value),
             "parts_text": (
-                f"{format_part(self.figure.numerator)}/{format_part(self.figure.denominator)}"
+                f"{number(self.figure.numerator)}/{number(self.figure.denominator)}"
                 if self.figure.numerator is not None
                 else ""
             ),

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from targets import services
+from targets.formatting import parse_number
 from targets.importing import FileError, columns, read_dataset
 from targets.importing.template import build_template, template_rows
-from targets.importing.widgets import parse_number
 from targets.models import AdministrativeUnit, ProgressEntry
 from targets.periods import period_ends
 
@@ -309,7 +309,7 @@ ERRORS = {
         "commune_reporter",
         ratio_row("11329", 1, 2, day="tháng 11"),
         columns.PERIOD,
-        "“tháng 11” không phải là một ngày",
+        "Ngày “tháng 11” không hợp lệ",
     ),
     "not a number": (
         "commune_reporter",

@@ -1,12 +1,14 @@
 """``seed_demo_entries``: the 2022 demo data of ``make run``."""
 
 import datetime
+import io
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
+from targets import services
 from targets.demo_data import DEMO_NOTE, GENERATOR_USERNAME, validate
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 
@@ -93,3 +95,22 @@ def test_entries_pass_full_clean(seeded):
 
 def test_every_entry_has_history(seeded):
     assert ProgressEntry.history.filter(target__plan__code="kh74-2022").count() == seeded.count()
+
+
+def test_reset_keeps_entries_people_changed_and_their_history(seeded, cast):
+    generated = seeded.filter(created_by__username=GENERATOR_USERNAME)
+    submitted = generated.filter(status=ProgressEntry.Status.SUBMITTED, unit__code="11329").first()
+    approved = services.entry_approve(
+        entry=submitted, user=cast.reviewer, expected_version=submitted.version
+    )
+    history = approved.history.count()
+    count = generated.count()
+    out = io.StringIO()
+    call_command("seed_demo_entries", "--reset", stdout=out)
+    approved.refresh_from_db()
+    assert (
+        approved.status == ProgressEntry.Status.APPROVED and approved.approved_by == cast.reviewer
+    )
+    assert approved.history.count() == history
+    assert f"Deleted {count - 1} generated entries of kh74-2022; kept 1" in out.getvalue()
+    assert generated.count() == count  # the others are generated again

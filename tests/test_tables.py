@@ -7,9 +7,10 @@ import pytest
 from django.utils import translation
 
 from targets.charts import line_chart, progress_bar
+from targets.formatting import export_number, export_part, format_target, format_value
 from targets.progress import Figure, figure_series
 from targets.status import Status
-from targets.tables import TargetTable, export_number, export_part, format_target, format_value
+from targets.tables import TargetTable
 
 pytestmark = pytest.mark.django_db
 

@@ -125,7 +125,7 @@ ADMIN_BAD_POSTS = [
     ("CQS-03c", "11329", {"numerator": "0", "denominator": "0"}, "Mẫu số phải lớn hơn 0."),
     ("KTS-01", "31", {"value": "100,5"}, "Tỷ lệ phần trăm phải nằm trong khoảng 0–100."),
     ("KTS-01", "31", {"value": "-1"}, "Số liệu không được âm."),
-    ("CQS-03c", "11329", {"numerator": "abc", "denominator": "10"}, "Nhập một số."),
+    ("CQS-03c", "11329", {"numerator": "abc", "denominator": "10"}, "“abc” không phải là một số."),
     (
         "CQS-03c",
         "11329",

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication: the 400 page it renders shows who is signed in.
+    "tracker.middleware.RequestGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -191,6 +193,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # r >= AT_RISK -> at risk, below -> off track. See targets/status.py.
 TARGETS_STATUS_ON_TRACK = 0.95
 TARGETS_STATUS_AT_RISK = 0.6
+
+# Bulk import limits (targets/importing). The largest legitimate sheet is every unit
+# (253: the city, 20 agencies, 15 districts, 217 communes) times every target of a plan
+# (16 in KH 74/KH-UBND 2022) for one period: 4,048 rows (the real December template has
+# 265, as each target has one reporting level). Beyond IMPORT_MAX_ROWS a file is refused
+# before it is read further; an XLSX also when its entries unzip to more than
+# IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES (a 5,000-row sheet with every column filled: 4.5 MB).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 20 * 2**20)
+# An uploaded file waits for the reporter's confirmation at most this long; older
+# previews are removed at the next import and by `manage.py clear_import_previews`.
+IMPORT_PREVIEW_MAX_HOURS = env_int("IMPORT_PREVIEW_MAX_HOURS", 24)
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked for AXES_COOLOFF_TIME hours.

@@ -86,6 +86,20 @@ def delete_generated_entries(user, plan: Plan | None = None) -> int:
     return deleted
 
 
+def delete_untouched_entries(user, plan: Plan) -> tuple[int, int]:
+    """Delete the entries of ``plan`` that ``user`` (the generator) created and nobody has
+    changed since (still version 1, last saved by the generator), with their history;
+    keep those people have edited, submitted, approved, returned or reopened, and their
+    history. Returns (deleted, kept)."""
+    generated = ProgressEntry.objects.filter(created_by=user, target__plan=plan)
+    untouched = generated.filter(updated_by=user, version=1)
+    with transaction.atomic():
+        kept = generated.count() - untouched.count()
+        _raw_delete(ProgressEntry.history.filter(id__in=untouched.values("pk")))
+        deleted = _raw_delete(untouched)
+    return deleted, kept
+
+
 def _raw_delete(queryset) -> int:
     meta = queryset.model._meta
     table, pk = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)

@@ -7,10 +7,12 @@ kept between preview and confirm in the library's ``MediaStorage`` (the media st
 which every app server shares, unlike a temporary folder or a per-process cache).
 """
 
+import datetime
 import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.tmp_storages import MediaStorage
 
 from targets import periods, services
-from targets.forms import DATE_INPUT_FORMATS, default_plan
+from targets.forms import DateInputField, default_plan
 from targets.importing import MAX_BYTES, FileError, read_dataset
 from targets.importing.template import build_template, template_file_name
 from targets.models import Plan
@@ -35,9 +37,8 @@ class TemplateForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Kế hoạch"), queryset=Plan.objects.all(), to_field_name="code"
     )
-    period_end = forms.DateField(
+    period_end = DateInputField(
         label=_("Kỳ báo cáo (ngày cuối kỳ)"),
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Ngày cuối tháng, quý hoặc năm, ví dụ 31/12/2022."),
     )
@@ -83,6 +84,30 @@ class ConfirmForm(forms.Form):
 
 def _storage(name: str) -> MediaStorage:
     return MediaStorage(name=name, MEDIA_FOLDER=STORAGE_FOLDER)
+
+
+def clear_previews(hours: int | None = None) -> int:
+    """Remove the uploaded files of previews older than ``hours`` (default
+    ``IMPORT_PREVIEW_MAX_HOURS``) that nobody confirmed or cancelled; how many went.
+    Runs at every upload and from ``manage.py clear_import_previews``."""
+    if hours is None:
+        hours = settings.IMPORT_PREVIEW_MAX_HOURS
+    storage = _storage("")._storage
+    try:
+        _folders, names = storage.listdir(STORAGE_FOLDER)
+    except FileNotFoundError:
+        return 0
+    oldest = timezone.now() - datetime.timedelta(hours=hours)
+    removed = 0
+    for name in names:
+        path = f"{STORAGE_FOLDER}/{name}"
+        try:
+            if storage.get_modified_time(path) < oldest:
+                storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # removed meanwhile (confirmed, or another server)
+            continue
+    return removed
 
 
 class EntryImportAdminMixin:
@@ -135,6 +160,7 @@ class EntryImportAdminMixin:
         submit = upload.cleaned_data["submit"] and self._may_submit(request)
         file_name = upload.cleaned_data["file"].name[:255]
         stored = f"{request.user.pk}-{uuid.uuid4().hex}"
+        clear_previews()
         _storage(stored).save(upload.cleaned_data["file"].read())
         report = services.entries_import(
             dataset=upload.dataset, file_name=file_name, user=request.user, submit=submit

@@ -21,7 +21,7 @@ carries a numerator, denominator, value and note. The resource
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
@@ -30,6 +30,7 @@ from targets.importing import columns
 from targets.importing.widgets import (
     CachedCodeWidget,
     DateWidget,
+    NoteWidget,
     NumberWidget,
     code_text,
     parse_date,
@@ -104,7 +105,7 @@ class ProgressEntryResource(resources.ModelResource):
         attribute="denominator", column_name=columns.DENOMINATOR, widget=NumberWidget()
     )
     value = fields.Field(attribute="value", column_name=columns.VALUE, widget=NumberWidget())
-    note = fields.Field(attribute="note", column_name=columns.NOTE, widget=widgets.CharWidget())
+    note = fields.Field(attribute="note", column_name=columns.NOTE, widget=NoteWidget())
 
     class Meta:
         model = ProgressEntry

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from targets import periods, roles
+from targets.formatting import safe_cell
 from targets.importing import columns
 from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target
 
@@ -96,23 +97,24 @@ def build_template(*, user, plan, period_end: datetime.date) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     editable = {columns.TEMPLATE.index(name) for name in (*columns.FIGURES, columns.NOTE)}
     for target, unit, entry in template_rows(user=user, plan=plan, period_end=period_end):
-        sheet.append(
-            [
-                plan.code,
-                target.code,
-                target.name,
-                target.get_measure_display(),
-                unit.code,
-                unit.name,
-                period_end,
-                _number(entry.numerator) if entry else None,
-                _number(entry.denominator) if entry else None,
-                # A ratio's value is computed from its parts: left empty.
-                _number(entry.value) if entry and target.measure != Target.Measure.RATIO else None,
-                entry.note if entry else None,
-                entry.get_status_display() if entry else _("Chưa có"),
-            ]
-        )
+        row = [
+            plan.code,
+            target.code,
+            target.name,
+            target.get_measure_display(),
+            unit.code,
+            unit.name,
+            period_end,
+            _number(entry.numerator) if entry else None,
+            _number(entry.denominator) if entry else None,
+            # A ratio's value is computed from its parts: left empty.
+            _number(entry.value) if entry and target.measure != Target.Measure.RATIO else None,
+            entry.note if entry else None,
+            entry.get_status_display() if entry else _("Chưa có"),
+        ]
+        # Text a spreadsheet would run as a formula gets a quote; the importer takes
+        # it off again (``targets.formatting.unquote_cell``).
+        sheet.append([safe_cell(value) for value in row])
         row = sheet.max_row
         for index, cell in enumerate(sheet[row]):
             if index in editable:

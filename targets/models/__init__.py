@@ -8,7 +8,7 @@ One module per part: ``plans`` (plans, pillars, targets), ``units`` (the unit tr
 Import the models from here: ``from targets.models import ProgressEntry``.
 """
 
-from targets.models.base import LocalizedNameMixin, plain_number, user_is_plan_administrator
+from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
 from targets.models.memberships import Membership
@@ -26,6 +26,5 @@ __all__ = [
     "ProgressEntryQuerySet",
     "Target",
     "TargetQuerySet",
-    "plain_number",
     "user_is_plan_administrator",
 ]

@@ -1,18 +1,7 @@
-"""Helpers every model module shares: plain numbers, the plan-administrator check,
-localized names."""
+"""Helpers every model module shares: the plan-administrator check, localized names.
+(Numbers are written by ``targets.formatting``.)"""
 
-from decimal import Decimal
-
-from django.utils.formats import number_format
 from django.utils.translation import get_language
-
-
-def plain_number(number: Decimal) -> str:
-    """A decimal without trailing zeros, in the active language's format (120; 1,5)."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return number_format(Decimal(text))
 
 
 def user_is_plan_administrator(user) -> bool:

@@ -13,10 +13,18 @@ from simple_history.models import HistoricalRecords
 
 from targets import periods
 from targets.evidence import EvidenceFileField
-from targets.models.base import plain_number
+from targets.formatting import plain_number
 from targets.models.entry_queries import ProgressEntryQuerySet
 from targets.models.plans import Target
 from targets.models.units import AdministrativeUnit
+
+# The longest note the entry form and the import accept.
+NOTE_MAX_LENGTH = 5000
+NOTE_TOO_LONG = _("Ghi chú dài quá 5.000 ký tự.")
+# The highest possible position in a national ranking of provinces (the DTI, PCI, PAPI
+# rankings of the 63 provinces and centrally-run cities of the plans' years): a larger
+# rank is a typing mistake.
+RANK_MAX = 63
 
 
 class ProgressEntry(models.Model):
@@ -225,6 +233,12 @@ class ProgressEntry(models.Model):
                 add("value", _("Tỷ lệ phần trăm phải nằm trong khoảng 0–100."))
             elif measure == Target.Measure.RANK and self.value < 1:
                 add("value", _("Thứ hạng phải từ 1 trở lên."))
+            elif measure == Target.Measure.RANK and self.value > RANK_MAX:
+                add(
+                    "value",
+                    _("Thứ hạng không thể lớn hơn %(max)d (số tỉnh, thành phố được xếp hạng).")
+                    % {"max": RANK_MAX},
+                )
             elif measure == Target.Measure.RANK and self.value != self.value.to_integral_value():
                 add("value", _("Thứ hạng phải là số nguyên."))
 

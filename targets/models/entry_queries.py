@@ -42,6 +42,14 @@ def _entry_scope_q(user, roles) -> Q:
     )
 
 
+def _field_at(model, path: str):
+    """The field ``path`` (``unit__parent__code``) names, following relations."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
 def _db_converter(expression, connection):
     """A function converting one raw cursor value of ``expression``'s output field as
     the ORM does (Decimal, date), None staying None."""
@@ -486,7 +494,6 @@ class ProgressEntryQuerySet(models.QuerySet):
         vendor = connections[self.db].vendor
         fields = []
         for name in self.RAW_EXPORT_FIELDS:
-            own = name.isidentifier() and "__" not in name and name != "pk"
-            text = own and export_text(self.model._meta.get_field(name), name, vendor)
+            text = name != "pk" and export_text(_field_at(self.model, name), name, vendor)
             fields.append(text or name)
         return self.order_by("pk").values_list(*fields)

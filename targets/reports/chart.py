@@ -5,11 +5,11 @@ from decimal import Decimal
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
+from targets.formatting import format_value
 from targets.reports.data import (
     STATUS_COLOURS,
     StatusReport,
     expected_figure,
-    format_value,
     progress_share,
 )
 from targets.reports.fonts import FONT

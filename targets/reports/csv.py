@@ -2,7 +2,9 @@
 
 Both are UTF-8 with a byte-order mark so that Excel opens Vietnamese text correctly.
 Numbers use a decimal point and dates ISO 8601, for machines; the XLSX and PDF exports
-are the ones formatted for people.
+are the ones formatted for people. Figures are rounded as on screen
+(``targets.formatting.export_number``); text a spreadsheet would run as a formula gets a
+leading quote (``safe_cell`` here, the same rule in SQL for the raw export).
 """
 
 import csv
@@ -17,6 +19,13 @@ from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from targets.formatting import (
+    decimal_text,
+    export_number,
+    export_part,
+    machine_text,
+    safe_cell,
+)
 from targets.models import ProgressEntry, ProgressEntryQuerySet
 from targets.reports.data import StatusReport, expected_figure
 
@@ -76,47 +85,6 @@ ENTRY_HEADERS = [
 assert len(ENTRY_HEADERS) == len(ProgressEntryQuerySet.RAW_EXPORT_FIELDS)
 
 
-FOUR_PLACES = Decimal("0.0001")
-
-
-def rounded(value: Decimal | None) -> Decimal | None:
-    """A computed ratio to four decimal places, the precision entries are stored with."""
-    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
-
-
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def cell_formatter():
-    """A function turning one value into CSV text: decimals without trailing zeros,
-    dates ISO, datetimes in the current time zone with their offset, None empty.
-
-    Dispatches on the exact type (a dict lookup per cell: the raw export formats
-    millions of cells, and ``timezone.localtime`` per cell costs a thread-local lookup).
-    """
-    zone = timezone.get_current_timezone()
-    by_type = {
-        str: str,
-        int: str,
-        type(None): lambda value: "",
-        Decimal: _decimal_text,
-        datetime.date: datetime.date.isoformat,
-        datetime.datetime: lambda value: value.astimezone(zone).isoformat(timespec="seconds"),
-    }
-
-    def text(value) -> str:
-        return by_type.get(type(value), str)(value)
-
-    return text
-
-
-def plain(value) -> str:
-    """One value as CSV text (see :func:`cell_formatter`)."""
-    return cell_formatter()(value)
-
-
 def export_status_csv(report: StatusReport) -> bytes:
     """One row per target of ``report``: codes, names, figures and status (UTF-8, BOM)."""
     buffer = io.StringIO()
@@ -126,30 +94,29 @@ def export_status_csv(report: StatusReport) -> bytes:
     scope = report.within.code if report.within is not None else ""
     for figure in report.figures:
         target = figure.target
-        writer.writerow(
-            [
-                report.plan.code,
-                scope,
-                report.as_of.isoformat(),
-                target.pillar.code,
-                target.pillar.display_name,
-                target.code,
-                target.display_name,
-                target.measure,
-                target.comparator,
-                plain(target.target_value),
-                plain(rounded(figure.value)),
-                plain(figure.numerator),
-                plain(figure.denominator),
-                plain(rounded(expected_figure(figure))),
-                figure.status.value,
-                str(figure.status.label),
-                figure.reported,
-                figure.expected,
-                plain(rounded(figure.completeness)),
-                plain(figure.last_period),
-            ]
-        )
+        row = [
+            report.plan.code,
+            scope,
+            report.as_of.isoformat(),
+            target.pillar.code,
+            target.pillar.display_name,
+            target.code,
+            target.display_name,
+            target.measure,
+            target.comparator,
+            export_number(target.target_value),
+            export_number(figure.value),
+            export_part(figure.numerator),
+            export_part(figure.denominator),
+            export_number(expected_figure(figure)),
+            figure.status.value,
+            str(figure.status.label),
+            figure.reported,
+            figure.expected,
+            export_number(figure.completeness),
+            figure.last_period,
+        ]
+        writer.writerow([machine_text(safe_cell(cell)) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -157,8 +124,8 @@ def _raw_row_converter(row: tuple):
     """A function turning one raw cursor row of ``raw_export_rows`` into CSV cells, or
     None when ``row`` (the first) shows the database formatted every cell already.
 
-    Only decimals and datetimes go through Python (see :func:`cell_formatter` for their
-    text; a naive datetime is UTC, as SQLite stores it); ``csv.writer`` writes the rest
+    Only decimals and datetimes go through Python (``targets.formatting.machine_text``
+    gives their text; a naive datetime is UTC, as SQLite stores it); ``csv.writer`` writes the rest
     itself, in C: strings as they are, ints and dates with ``str()`` (ISO dates), None
     as an empty cell. Datetimes repeat (entries approved together), so their text is
     cached.
@@ -189,7 +156,7 @@ def _raw_row_converter(row: tuple):
         cells = list(row)
         for index in decimals:
             if type(cells[index]) is Decimal:
-                cells[index] = _decimal_text(cells[index])
+                cells[index] = decimal_text(cells[index])
         for index in datetimes:
             if type(cells[index]) is datetime.datetime:
                 cells[index] = local(cells[index])

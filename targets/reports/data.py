@@ -21,7 +21,6 @@ from targets import periods
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 from targets.progress import Figure, plan_figures, status_counts
 from targets.status import Status, target_status
-from targets.tables import rounded
 
 # Cell fills (light, text stays black) and bar colours (strong) for each status.
 STATUS_FILLS = {
@@ -51,7 +50,6 @@ LEVELS = [
     (Target.ReportingUnits.COMMUNES, gettext_lazy("Xã, phường, thị trấn")),
 ]
 
-COMPARATOR_SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
 HUNDRED = Decimal(100)
 
 
@@ -275,28 +273,6 @@ def expected_applies(target: Target) -> bool:
 def expected_figure(figure) -> Decimal | None:
     """The figure expected by the date, where the status rule uses one."""
     return figure.expected_value if expected_applies(figure.target) else None
-
-
-def format_value(target: Target, value: Decimal | None) -> str:
-    """A figure as a person reads it: "40,0%", "1.234", "hạng 14", "Đạt"."""
-    if value is None:
-        return "—"
-    if target.measure == Target.Measure.MILESTONE:
-        return _("Đạt") if value >= 1 else _("Chưa đạt")
-    if target.is_percentage:
-        return number_format(rounded(value, 1), 1) + "%"
-    if target.measure == Target.Measure.RANK:
-        return _("hạng %(rank)s") % {"rank": number_format(rounded(value, 0), 0)}
-    return number_format(rounded(value, 0), 0, force_grouping=True)
-
-
-def format_target(target: Target) -> str:
-    """The target as written in the plan: "≥ 60%", "tốp 10", "Hoàn thành"."""
-    if target.measure == Target.Measure.MILESTONE:
-        return _("Hoàn thành")
-    if target.measure == Target.Measure.RANK:
-        return _("tốp %(rank)s") % {"rank": number_format(target.target_value, 0)}
-    return f"{COMPARATOR_SIGNS[target.comparator]} {format_value(target, target.target_value)}"
 
 
 def gather_report(

@@ -9,9 +9,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from targets.formatting import ParseError, parse_as_of
 from targets.models import AdministrativeUnit, Membership, Plan, user_is_plan_administrator
 
 # Level order, highest first: a person's report covers their highest unit.
@@ -27,19 +27,6 @@ class ReportArgs:
     plan: Plan
     as_of: datetime.date
     within: AdministrativeUnit | None  # None: the whole city
-
-
-def parse_as_of(text: str | None) -> datetime.date:
-    """``YYYY-MM-DD``; empty means today (in the project's time zone)."""
-    if not text:
-        return timezone.localdate()
-    try:
-        return datetime.datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        raise ReportParameterError(
-            _("Ngày “%(value)s” không hợp lệ: dùng dạng NĂM-THÁNG-NGÀY, ví dụ 2022-12-31.")
-            % {"value": text}
-        ) from None
 
 
 def get_plan(code: str | None) -> Plan:
@@ -99,7 +86,10 @@ def resolve_report_args(
 ) -> ReportArgs:
     """Plan, date and units of a report; ``user`` (a request's) limits the units to
     their scope, None (the command line) allows any unit."""
-    as_of_date = parse_as_of(as_of)
+    try:
+        as_of_date = parse_as_of(as_of)
+    except ParseError as error:
+        raise ReportParameterError(str(error)) from None
     plan_obj = get_plan(plan)
     if user is None:
         within = get_unit(unit) if unit else None

@@ -34,14 +34,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from targets.formatting import format_target, format_value
 from targets.models import AdministrativeUnit
 from targets.reports.chart import progress_chart
 from targets.reports.data import (
     STATUS_COLOURS,
     STATUS_FILLS,
     StatusReport,
-    format_target,
-    format_value,
     roman,
     unit_label,
 )

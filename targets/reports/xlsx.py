@@ -3,8 +3,9 @@
 Sheets: a summary by pillar (counts per status, then each target against its target),
 one sheet per reporting level with every unit's figures, the units that have not
 reported for the current period, and how status is computed. Numbers are stored as
-numbers with a number format (percentages as fractions formatted ``0.0%``), header rows
-are frozen and data tables carry an auto-filter.
+numbers with a number format (percentages as fractions formatted ``0.00%``), rounded as
+on screen; header rows are frozen and data tables carry an auto-filter. Text cells
+pass through ``targets.formatting.safe_cell`` (no formula injection).
 """
 
 import io
@@ -17,12 +18,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from targets.formatting import export_number, format_target, safe_cell
 from targets.models import Target
 from targets.reports.data import (
     STATUS_FILLS,
     StatusReport,
     expected_figure,
-    format_target,
     progress_share,
     unit_label,
 )
@@ -72,7 +73,7 @@ MISSING_HEADERS = [
     gettext_lazy("Tình trạng số liệu"),
 ]
 
-PERCENT = "0.0%"
+PERCENT = "0.00%"  # as many decimals as targets.formatting.PLACES
 SHARE = "0%"
 # Dates are stored as dates; only how Excel shows them follows the language.
 DATE = pgettext_lazy("Excel number format of a date", "DD/MM/YYYY")
@@ -110,14 +111,16 @@ def value_format(target: Target) -> str:
 
 
 def cell_number(target: Target, value: Decimal | None):
-    """The number stored in a cell for a figure: a fraction for percentages."""
+    """The number stored in a cell for a figure, rounded as on screen
+    (``targets.formatting.export_number``): a fraction for percentages."""
     if value is None:
         return None
-    return Decimal(value) / 100 if target.is_percentage else Decimal(value)
+    value = Decimal(export_number(value))
+    return value / 100 if target.is_percentage else value
 
 
 def _put(sheet, row, column, value, number_format=None, fill=None):
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column, value=safe_cell(value))
     cell.border = BORDER
     if number_format:
         cell.number_format = str(number_format)
@@ -128,8 +131,8 @@ def _put(sheet, row, column, value, number_format=None, fill=None):
 
 def _title(sheet, report: StatusReport, heading: str):
     sheet.sheet_view.showGridLines = True
-    sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=14)
-    sheet.cell(row=2, column=1, value=report.subtitle).font = Font(italic=True)
+    sheet.cell(row=1, column=1, value=safe_cell(heading)).font = Font(bold=True, size=14)
+    sheet.cell(row=2, column=1, value=safe_cell(report.subtitle)).font = Font(italic=True)
 
 
 def _header(sheet, row, headers, fills=None):
@@ -197,6 +200,7 @@ def _summary_sheet(sheet, report: StatusReport):
             _status_cell(sheet, row, 11, figure.status)
             _put(sheet, row, 12, figure.reported, "#,##0")
             _put(sheet, row, 13, figure.expected, "#,##0")
+            completeness = None if completeness is None else Decimal(export_number(completeness))
             _put(sheet, row, 14, None if completeness is None else completeness / 100, PERCENT)
             _put(sheet, row, 15, figure.last_period, DATE)
     sheet.freeze_panes = sheet.cell(row=targets_header + 1, column=3)

@@ -2,7 +2,9 @@
 
 Idempotent: an entry is added only where its (target, unit, period end) is still empty,
 so running it again adds nothing and keeps what people changed by hand. ``--reset``
-deletes the generated entries of the 2022 plan (and their history) first.
+first deletes the generated entries of the 2022 plan that nobody has touched since (and
+their history); entries people have edited, submitted, approved, returned or reopened
+are kept with their history, and the command says how many.
 See ``targets.demo_data`` for how the figures are drawn.
 """
 
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete the generated 2022 entries first, then create them again.",
+            help=(
+                "Delete the generated 2022 entries nobody has changed since, then create "
+                "them again; entries people have changed are kept."
+            ),
         )
 
     @transaction.atomic
@@ -29,8 +34,11 @@ class Command(BaseCommand):
         plan = Plan.objects.get(code=demo_data.PLAN_2022)
         user = demo_data.generator_user()
         if reset:
-            deleted = demo_data.delete_generated_entries(user, plan)
-            self.stdout.write(f"Deleted {deleted} generated entries of {plan.code}.")
+            deleted, kept = demo_data.delete_untouched_entries(user, plan)
+            self.stdout.write(
+                f"Deleted {deleted} generated entries of {plan.code}; kept {kept} that "
+                "people have changed since (edited, submitted, approved, returned or reopened)."
+            )
         taken = set(
             ProgressEntry.objects.filter(target__plan=plan).values_list(
                 "target_id", "unit_id", "period_end"
