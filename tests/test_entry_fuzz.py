@@ -178,8 +178,8 @@ def test_refusals_speak_vietnamese(client, cast, target, unit):
         "evidence_url": "",
     }
     cases = [
-        ({"numerator": "abc"}, "Nhập một số."),
-        ({"numerator": "NaN"}, "Nhập một số."),
+        ({"numerator": "abc"}, "“abc” không phải là một số."),
+        ({"numerator": "NaN"}, "“NaN” không phải là một số."),
         ({"denominator": "0"}, "Mẫu số phải lớn hơn 0."),
         ({"numerator": "-1"}, "Tử số không được âm."),
         ({"numerator": "3"}, "Tử số (3) không được lớn hơn mẫu số (2)."),

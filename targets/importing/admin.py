@@ -187,8 +187,14 @@ class EntryImportAdminMixin:
             messages.error(request, gettext("Không còn tệp đã tải lên; hãy tải tệp lên lại."))
             return HttpResponseRedirect(reverse("admin:targets_progressentry_import"))
         file_name = form.cleaned_data["file_name"]
+        try:
+            dataset = read_dataset(content, file_name)
+        except FileError as error:  # the limits changed since the preview
+            storage.remove()
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("admin:targets_progressentry_import"))
         report = services.entries_import(
-            dataset=read_dataset(content, file_name),
+            dataset=dataset,
             file_name=file_name,
             user=request.user,
             submit=form.cleaned_data["submit"] and self._may_submit(request),
