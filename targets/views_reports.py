@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from targets.models import ProgressEntry
+from targets import scope
 from targets.reports import (
     export_entries_csv,
     export_report_pdf,
@@ -81,7 +81,7 @@ def report_csv(request, args):
 
 @with_report_args
 def entries_csv(request, args):
-    entries = ProgressEntry.objects.for_scope(request.user).plan_entries(
+    entries = scope.visible_entries(request.user).plan_entries(
         args.plan, as_of=args.as_of, within=args.within
     )
     filename = report_filename(args.plan, args.as_of, args.within, "csv", prefix="so-lieu")

@@ -6,7 +6,7 @@
 - ``targets.importing.report``: the preview and outcome (counts, row/column errors);
 - :func:`read_dataset` (here): the uploaded bytes as a tablib ``Dataset``.
 
-The service that runs an import is ``targets.services.entries_import``.
+The service that runs an import is ``targets.importing.run.entries_import``.
 """
 
 import csv

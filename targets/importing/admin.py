@@ -21,9 +21,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.tmp_storages import MediaStorage
 
-from targets import periods, services
+from targets import periods
 from targets.forms import DATE_INPUT_FORMATS, default_plan
 from targets.importing import MAX_BYTES, FileError, read_dataset
+from targets.importing.run import entries_import
 from targets.importing.template import build_template, template_file_name
 from targets.models import Plan
 
@@ -136,7 +137,7 @@ class EntryImportAdminMixin:
         file_name = upload.cleaned_data["file"].name[:255]
         stored = f"{request.user.pk}-{uuid.uuid4().hex}"
         _storage(stored).save(upload.cleaned_data["file"].read())
-        report = services.entries_import(
+        report = entries_import(
             dataset=upload.dataset, file_name=file_name, user=request.user, submit=submit
         )
         confirm = ConfirmForm(initial={"stored": stored, "file_name": file_name, "submit": submit})
@@ -161,7 +162,7 @@ class EntryImportAdminMixin:
             messages.error(request, gettext("Không còn tệp đã tải lên; hãy tải tệp lên lại."))
             return HttpResponseRedirect(reverse("admin:targets_progressentry_import"))
         file_name = form.cleaned_data["file_name"]
-        report = services.entries_import(
+        report = entries_import(
             dataset=read_dataset(content, file_name),
             file_name=file_name,
             user=request.user,

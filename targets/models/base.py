@@ -1,5 +1,4 @@
-"""Helpers every model module shares: plain numbers, the plan-administrator check,
-localized names."""
+"""Helpers every model module shares: plain numbers, localized names."""
 
 from decimal import Decimal
 
@@ -13,16 +12,6 @@ def plain_number(number: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return number_format(Decimal(text))
-
-
-def user_is_plan_administrator(user) -> bool:
-    from targets.roles import PLAN_ADMINISTRATORS
-
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_is_plan_administrator"):
-        user._is_plan_administrator = user.groups.filter(name=PLAN_ADMINISTRATORS).exists()
-    return user._is_plan_administrator
 
 
 class LocalizedNameMixin:
