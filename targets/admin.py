@@ -643,7 +643,10 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHis
         # Reading an old version is fine; saving from it would bypass the workflow.
         if request.method == "POST":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except PermissionDenied:  # outside the scope: as missing (see history_view)
+            raise Http404(gettext("Không tìm thấy số liệu này trong phạm vi của bạn.")) from None
 
     @admin.action(description=_("Duyệt các số liệu đã chọn"), permissions=["review"])
     def approve_selected(self, request, queryset):

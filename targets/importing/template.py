@@ -57,10 +57,7 @@ def template_rows(*, user, plan, period_end: datetime.date):
         if periods.is_period_end(period_end, target.frequency)
     ]
     units = list(
-        scope.reportable_units(user)
-        .active_on(period_end)
-        .select_related("parent")
-        .order_by("code")
+        scope.reportable_units(user).active_on(period_end).select_related("parent").order_by("code")
     )
     entries = {
         (entry.target_id, entry.unit_id): entry
