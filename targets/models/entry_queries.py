@@ -117,7 +117,8 @@ class ProgressEntryQuerySet(models.QuerySet):
 
         How (a hidden cost): one index probe per (target, unit at the target's
         reporting level) on ``targets_entry_latest_approved``, whatever the number of
-        older entries (:func:`latest_approved_ids_sql`); the same SQL on every backend.
+        older entries (:func:`latest_approved_ids_sql`, the same probes on every
+        backend). Always this way: the path never depends on this queryset's filters.
         """
         target_filter = target_filter_sql(targets)
         if target_filter is None:
