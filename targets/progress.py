@@ -14,7 +14,8 @@ from decimal import Decimal
 from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.models.units import level_reports
-from targets.rollup import merge_rows, rollup
+from targets.rollup import merge_rows as merge_rollup_rows
+from targets.rollup import rollup
 from targets.status import STATUS_ORDER, Status, target_expected, target_status
 
 HUNDRED = Decimal(100)
@@ -143,12 +144,6 @@ def _figures(targets, rows, as_of, expected, within) -> list[Figure]:
     for figure in figures:
         figure.unit = within
     return figures
-
-
-def merge_rollup_rows(rows) -> dict:
-    """One roll-up row from rows of the same target over disjoint sets of units
-    (``targets.rollup.merge_rows``)."""
-    return merge_rows(rows)
 
 
 def plan_overview(
