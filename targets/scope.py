@@ -27,9 +27,9 @@ from django.db.models import Case, Exists, IntegerField, Q, QuerySet, Value, Whe
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from targets import roles
 from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target
 from targets.models.units import REPORTING_LEVEL_KEYS
+from targets.roles import APPROVE, CHANGE, PLAN_ADMINISTRATORS, REOPEN, RETURN, SUBMIT, VIEW
 
 REPORTER = Membership.Role.REPORTER
 REVIEWER = Membership.Role.REVIEWER
@@ -43,7 +43,7 @@ def is_plan_administrator(user) -> bool:
     if not user.is_authenticated:
         return False
     if not hasattr(user, "_is_plan_administrator"):
-        user._is_plan_administrator = user.groups.filter(name=roles.PLAN_ADMINISTRATORS).exists()
+        user._is_plan_administrator = user.groups.filter(name=PLAN_ADMINISTRATORS).exists()
     return user._is_plan_administrator
 
 
@@ -55,11 +55,11 @@ def sees_everything(user) -> bool:
 # --- In SQL: querysets ------------------------------------------------------------------
 
 
-def _held_units(user, roles_=None) -> QuerySet:
-    """Ids of the units ``user`` holds a membership on (with one of ``roles_``)."""
+def _held_units(user, roles=None) -> QuerySet:
+    """Ids of the units ``user`` holds a membership on (with one of ``roles``)."""
     memberships = Membership.objects.filter(user=user.pk)
-    if roles_ is not None:
-        memberships = memberships.filter(role__in=roles_)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
     return memberships.values("unit")
 
 
@@ -85,15 +85,15 @@ def _city_figure_led_by(units, prefix: str = "") -> Q:
     )
 
 
-def visible_units(user, roles_=None) -> QuerySet:
-    """Units ``user`` may see (with one of ``roles_``, if given): those of its
+def visible_units(user, roles=None) -> QuerySet:
+    """Units ``user`` may see (with one of ``roles``, if given): those of its
     memberships and every unit below them; every unit for :func:`sees_everything`."""
     units = AdministrativeUnit.objects.all()
     if sees_everything(user):
         return units
     if not user.is_authenticated:
         return units.none()
-    return units.filter(_at_or_below(_held_units(user, roles_)))
+    return units.filter(_at_or_below(_held_units(user, roles)))
 
 
 def reportable_units(user) -> QuerySet:
@@ -124,14 +124,14 @@ def admin_units(user) -> QuerySet:
     )
 
 
-def visible_targets(user, roles_=None) -> QuerySet:
-    """Targets ``user`` works on (with one of ``roles_``, if given): those reported at
+def visible_targets(user, roles=None) -> QuerySet:
+    """Targets ``user`` works on (with one of ``roles``, if given): those reported at
     a level where a unit of its scope sits, and the city-wide targets a unit of its
     scope leads. Every target for :func:`sees_everything`. Lazy: no query of its own."""
     targets = Target.objects.all()
     if sees_everything(user):
         return targets
-    scope = visible_units(user, roles_)
+    scope = visible_units(user, roles)
     at_level = Q()
     for reporting_units in REPORTING_LEVEL_KEYS:
         units_at_level = scope.filter(AdministrativeUnit.reporting_level_q(reporting_units))
@@ -146,21 +146,21 @@ def reportable_targets(user) -> QuerySet:
     return visible_targets(user, [REPORTER])
 
 
-def _entries_q(user, roles_) -> Q:
-    units = visible_units(user, roles_)
+def _entries_q(user, roles) -> Q:
+    units = visible_units(user, roles)
     return Q(unit__in=units) | _city_figure_led_by(units)
 
 
-def visible_entries(user, entries=None, roles_=None) -> QuerySet:
+def visible_entries(user, entries=None, roles=None) -> QuerySet:
     """Entries of ``entries`` (default: all) that ``user`` may see (with one of
-    ``roles_``, if given): those of the units of its scope, and the city figure of the
+    ``roles``, if given): those of the units of its scope, and the city figure of the
     city-wide targets a unit of its scope leads."""
     entries = ProgressEntry.objects.all() if entries is None else entries
     if sees_everything(user):
         return entries
     if not user.is_authenticated:
         return entries.none()
-    return entries.filter(_entries_q(user, roles_))
+    return entries.filter(_entries_q(user, roles))
 
 
 def admin_entries(user, entries=None) -> QuerySet:
@@ -255,17 +255,17 @@ def entry_permissions(user, entry) -> frozenset[str]:
     if user.has_perm("targets.view_progressentry") and (
         as_reporter or (as_reviewer and entry.status != Status.DRAFT)
     ):
-        allowed.add(roles.VIEW)
+        allowed.add(VIEW)
     if as_reporter and entry.status in (Status.DRAFT, Status.RETURNED):
         if user.has_perm("targets.change_progressentry"):
-            allowed.add(roles.CHANGE)
+            allowed.add(CHANGE)
         if user.has_perm("targets.submit_progressentry"):
-            allowed.add(roles.SUBMIT)
+            allowed.add(SUBMIT)
     if as_reviewer and user.has_perm("targets.review_progressentry"):
         if entry.status == Status.SUBMITTED:
-            allowed |= {roles.APPROVE, roles.RETURN}
+            allowed |= {APPROVE, RETURN}
         elif entry.status == Status.APPROVED:
-            allowed.add(roles.REOPEN)
+            allowed.add(REOPEN)
     return frozenset(allowed)
 
 

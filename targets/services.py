@@ -195,7 +195,7 @@ def entry_save(
 
     Validation (``full_clean``: Vietnamese messages by field), the scope, status and
     version checks run once each; one INSERT or UPDATE, one history row carrying
-    ``reason`` (default "Tạo mới", "Sửa số liệu", or "Gửi duyệt" when submitting).
+    ``reason`` (default "Tạo mới" or "Sửa số liệu", "… và gửi duyệt" when submitting).
     Raises ``PermissionDenied`` or ``ValidationError``; nothing is stored then.
     """
     try:
@@ -234,7 +234,9 @@ def _save(*, entry, user, expected_version, submit, reason, bulk):
         _require(user, entry, roles.SUBMIT)
         entry.status = ProgressEntry.Status.SUBMITTED
         entry.submitted_at = now
-        default_reason = _("Gửi duyệt")
+        default_reason = (
+            _("Tạo mới và gửi duyệt") if claimed == 0 else _("Sửa số liệu và gửi duyệt")
+        )
     return _store(entry, user=user, reason=reason or default_reason, claimed_version=claimed)
 
 

@@ -45,7 +45,7 @@ def test_save_and_submit_of_a_new_entry_takes_16_queries_and_one_history_row(
     assert (entry.status, entry.value, entry.version) == (S.SUBMITTED, Decimal(30), 1)
     assert entry.submitted_at is not None
     history = list(entry.history.values_list("status", "history_change_reason"))
-    assert history == [(S.SUBMITTED, "Gửi duyệt")]
+    assert history == [(S.SUBMITTED, "Tạo mới và gửi duyệt")]
 
 
 def test_save_and_submit_of_an_edit_writes_one_history_row(cast, client, make_entry, target, unit):
@@ -59,7 +59,7 @@ def test_save_and_submit_of_an_edit_writes_one_history_row(cast, client, make_en
     entry.refresh_from_db()
     assert (entry.status, entry.numerator, entry.version) == (S.SUBMITTED, Decimal(2), 2)
     assert entry.history.count() == before + 1
-    assert entry.history.first().history_change_reason == "Gửi duyệt"
+    assert entry.history.first().history_change_reason == "Sửa số liệu và gửi duyệt"
 
 
 @pytest.mark.parametrize("version", ["", "abc", "0", "-1", "1.5"])
