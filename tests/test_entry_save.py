@@ -73,7 +73,7 @@ def test_missing_or_junk_version_field_is_refused_with_a_visible_message(
     assert response.status_code == 200
     page = response.content.decode()
     assert VERSION_MESSAGE in page
-    assert 'class="errornote"' in page
+    assert "Hãy sửa các lỗi dưới đây." in page  # the admin's error note, in Vietnamese too
     entry.refresh_from_db()
     assert (entry.numerator, entry.version) == (Decimal(1), 1)
 
