@@ -13,7 +13,7 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 
@@ -179,7 +179,7 @@ def test_export_report_command_for_a_unit_reads_only_that_unit(reader, tmp_path)
 def test_import_command_refuses_a_unit_outside_the_users_scope(reader, tmp_path, capsys):
     path = tmp_path / "so-lieu.csv"
     path.write_bytes(csv_file([ratio_row("11332", 1, 2)]))
-    with pytest.raises(Exception, match="1 lỗi"):
+    with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import_progress", str(path), user=reader.username)
     assert "nằm ngoài phạm vi báo cáo của bạn" in capsys.readouterr().out
 
