@@ -15,24 +15,11 @@ approved entry are written for each backend and the harness keeps the faster:
 import datetime
 
 from targets import periods
-from targets.models import REPORTING_LEVEL_KEYS
+from targets.models.units import reporting_level_sql
 
 ENTRY = "targets_progressentry"
 TARGET = "targets_target"
 UNIT = "targets_administrativeunit"
-
-
-def _level_match() -> tuple[str, list]:
-    parts, params = [], []
-    for reporting_units, (level, kind) in REPORTING_LEVEL_KEYS.items():
-        sql = "(t.reporting_units = %s"
-        params.append(reporting_units)
-        for column, value in (("level", level), ("kind", kind)):
-            if value:
-                sql += f" AND u.{column} = %s"
-                params.append(value)
-        parts.append(sql + ")")
-    return " OR ".join(parts), params
 
 
 DISTRICT = "CASE WHEN u.level = 'district' THEN u.id WHEN u.level = 'commune' THEN u.parent_id END"
@@ -43,7 +30,7 @@ def latest_cte(vendor: str, way: str, target_filter: str, target_params: list, a
     (target, unit)'s latest approved entry on or before ``as_of``."""
     columns = "e.numerator, e.denominator, e.value, e.period_end"
     if way == "probe":
-        match, match_params = _level_match()
+        match, match_params = reporting_level_sql()
         if vendor == "postgresql":
             sql = (
                 f"SELECT t.id AS target_id, t.frequency, u.id AS unit_id, {DISTRICT} AS district_id,"

@@ -8,7 +8,7 @@ the most ``IMPORT_MAX_ROWS`` allows; ``make bench`` asks for 10,000).
 Creates a throwaway database (a temporary SQLite file, or ``bench_import`` on
 PostgreSQL), loads the units and plans, and a city-wide reporter. Builds an XLSX file
 of ``--rows`` rows: the 2025 plan's monthly commune target (CQS-03c) for every commune,
-month after month. Then runs ``targets.services.entries_import`` on it as the admin
+month after month. Then runs ``targets.importing.run.entries_import`` on it as the admin
 and the command do: reading the file, the preview (dry run), the confirmed import
 (new entries), and the same file with other figures (updates of the drafts). Prints
 wall-clock seconds (and this process's CPU seconds: on a busy machine the two differ),
@@ -41,8 +41,9 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from targets import periods, services  # noqa: E402
+from targets import periods  # noqa: E402
 from targets.importing import columns, read_dataset  # noqa: E402
+from targets.importing.run import entries_import  # noqa: E402
 from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry  # noqa: E402
 
 PLAN = "nq03-2025"
@@ -135,7 +136,7 @@ def main():
         dataset = timed("read XLSX", rows, lambda: read_dataset(content, "bench.xlsx"))
 
         def run(data, dry_run):
-            report = services.entries_import(
+            report = entries_import(
                 dataset=data, file_name="bench.xlsx", user=user, dry_run=dry_run
             )
             assert report.ok, report.lines()[:5]

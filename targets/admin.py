@@ -1,8 +1,8 @@
 """Django admin: plans, targets, units and memberships for plan administrators; progress
 entry and review for reporters and reviewers, each limited to the units of its scope.
 
-Who may do what with an entry is ``targets.roles.entry_permissions``; every write goes
-through ``targets.services``.
+Which units, targets and entries each person works on, and what they may do with one
+entry, is ``targets.scope``; every write goes through ``targets.services``.
 """
 
 from django import forms
@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from targets import periods, roles, services
+from targets import periods, roles, scope, services
 from targets.admin_history import ScopedHistoryAdmin
 from targets.admin_users import MembershipGrantMixin
 from targets.formatting import ParseError, parse_date
@@ -32,7 +32,6 @@ from targets.models import (
     Plan,
     ProgressEntry,
     Target,
-    user_is_plan_administrator,
 )
 from targets.models.entries import NOTE_MAX_LENGTH, NOTE_TOO_LONG
 
@@ -78,10 +77,6 @@ def name_column(description):
     return localized_name
 
 
-def sees_everything(user) -> bool:
-    return user.is_superuser or user_is_plan_administrator(user)
-
-
 def autocomplete_for(request, model_name: str, field_name: str) -> bool:
     """Whether ``request`` is the admin autocomplete of ``targets.<model_name>.<field_name>``."""
     match = request.resolver_match
@@ -122,22 +117,15 @@ class AdministrativeUnitAdmin(SafeAutocompleteMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        user = request.user
-        if sees_everything(user):
+        if scope.sees_everything(request.user):
             return queryset
-        units = AdministrativeUnit.objects
-        return queryset.filter(
-            models.Q(pk__in=units.for_scope(user).values("pk"))
-            | models.Q(pk__in=units.reportable_by(user).values("pk"))
-        )
+        return queryset.filter(pk__in=scope.admin_units(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if autocomplete_for(request, "progressentry", "unit"):
             # Only the units this user may record entries for.
-            queryset = queryset.filter(
-                pk__in=AdministrativeUnit.objects.reportable_by(request.user).values("pk")
-            )
+            queryset = queryset.filter(pk__in=scope.reportable_units(request.user).values("pk"))
         return queryset, may_have_duplicates
 
 
@@ -165,12 +153,8 @@ class ProgressEntryInline(admin.TabularInline):
     verbose_name_plural = _("số liệu báo cáo (50 kỳ mới nhất)")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .for_admin(request.user)
-            .select_related("unit", "created_by")
-        )
+        entries = super().get_queryset(request)
+        return scope.admin_entries(request.user, entries).select_related("unit", "created_by")
 
 
 @admin.register(Target)
@@ -229,15 +213,15 @@ class TargetAdmin(SafeAutocompleteMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if sees_everything(request.user):
+        if scope.sees_everything(request.user):
             return queryset
-        return queryset.filter(pk__in=Target.objects.for_scope(request.user).values("pk"))
+        return queryset.filter(pk__in=scope.visible_targets(request.user).values("pk"))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if autocomplete_for(request, "progressentry", "target"):
             # Only the targets this user may report (a unit of its scope reports them).
-            reportable = Target.objects.for_scope(request.user, [Membership.Role.REPORTER])
+            reportable = scope.reportable_targets(request.user)
             queryset = queryset.filter(pk__in=reportable.values("pk"))
         return queryset, may_have_duplicates
 
@@ -295,13 +279,19 @@ class PeriodFilter(admin.SimpleListFilter):
 
 
 class ProgressEntryForm(forms.ModelForm):
-    """The reporter's form. It carries the version the reporter started from, so a save
-    after someone else's is refused with the other person named and this input kept."""
+    """The reporter's form. It reads the input and builds the entry; validating and
+    storing it is ``services.entry_save``, in one pass (validation, scope, status,
+    version, one write). A refused save shows the form again with the reasons at
+    their fields and this input kept (``ProgressEntryAdmin.changeform_view``).
+
+    It carries the version the reporter started from, so a save after someone else's
+    is refused with the other person named."""
 
     evidence_url = forms.URLField(
         label=_("đường dẫn minh chứng"), max_length=500, required=False, assume_scheme="https"
     )
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Read by ``clean``: a missing or junk value gets a message, never a silent refusal.
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     # Set by ProgressEntryAdmin.get_form on the per-request class.
     user = None
@@ -331,19 +321,51 @@ class ProgressEntryForm(forms.ModelForm):
                 forms.fields.validators.MaxLengthValidator(NOTE_MAX_LENGTH, message=NOTE_TOO_LONG)
             )
 
+    def clean_seen_version(self):
+        """The version the form was opened at (a stored entry only), else None."""
+        if self.instance.pk is None:
+            return None
+        text = (self.cleaned_data.get("seen_version") or "").strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValidationError(
+                _(
+                    "Biểu mẫu thiếu hoặc sai phiên bản của số liệu (“%(value)s”), nên chưa "
+                    "lưu được. Hãy tải lại trang, nhập lại và lưu."
+                )
+                % {"value": text[:20]},
+                code="version",
+            )
+        return int(text)
+
     def clean(self):
         cleaned = super().clean()
-        stale = self.instance.pk is not None and (
-            cleaned.get("seen_version") != self.instance.version
-        )
-        if stale or isinstance(self.save_error, services.EntryConflict):
+        if "seen_version" in self.errors:
+            # A hidden field: its message goes where the person reads it.
+            self.add_error(None, self.errors.pop("seen_version"))
+        if isinstance(self.save_error, services.EntryConflict):
             self._refuse_stale()
         elif self.save_error is not None:
-            self.add_error(None, self.save_error.messages)
-        target, unit = cleaned.get("target"), cleaned.get("unit")
-        if target and unit and self.user and not roles.may_report(self.user, target, unit):
-            self.add_error("unit", _("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+            self._show_save_error(self.save_error)
         return cleaned
+
+    def _post_clean(self):
+        # Only build the entry: ``services.entry_save`` validates it (``full_clean``)
+        # once, on save.
+        try:
+            self.instance = forms.models.construct_instance(
+                self, self.instance, self._meta.fields, self._meta.exclude
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+    def _show_save_error(self, error: ValidationError):
+        """The reasons the service gave, at their fields when the form has them."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for field, errors in error.error_dict.items():
+            shown = field if field in self.fields else None
+            self.add_error(shown, [message for e in errors for message in e.messages])
 
     def _refuse_stale(self):
         current = ProgressEntry.objects.select_related("updated_by").get(pk=self.instance.pk)
@@ -433,7 +455,7 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
 
     # Scope: a reporter sees the entries of its units, a reviewer those past draft.
     def get_queryset(self, request):
-        return super().get_queryset(request).for_admin(request.user)
+        return scope.admin_entries(request.user, super().get_queryset(request))
 
     def get_object(self, request, object_id, from_field=None):
         entry = super().get_object(request, object_id, from_field)
@@ -445,12 +467,12 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return super().has_view_permission(request)
-        return bool(roles.entry_permissions(request.user, obj) & {roles.VIEW, roles.CHANGE})
+        return bool(scope.entry_permissions(request.user, obj) & {roles.VIEW, roles.CHANGE})
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return roles.CHANGE in roles.entry_permissions(request.user, obj)
+        return roles.CHANGE in scope.entry_permissions(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Approved entries are locked; the rest only a superuser may delete, one at a time.
@@ -468,11 +490,10 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Choices (and what a POST may name) are what this user may report.
         if db_field.name == "target":
-            kwargs["queryset"] = Target.objects.for_scope(
-                request.user, [Membership.Role.REPORTER]
-            ).select_related("plan")
+            kwargs["queryset"] = scope.reportable_targets(request.user).select_related("plan")
         elif db_field.name == "unit":
-            kwargs["queryset"] = AdministrativeUnit.objects.reportable_by(request.user)
+            # The parent comes along: the scope check climbs the tree.
+            kwargs["queryset"] = scope.reportable_units(request.user).select_related("parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -518,16 +539,18 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
     def target_code(self, obj):
         return f"{obj.target.code} ({obj.target.plan.year})"
 
-    # Writes go through the services.
+    # Writes go through the services: one pass, one history row (saved and submitted
+    # together with "Lưu và gửi duyệt").
     def save_model(self, request, obj, form, change):
-        if change:
-            entry = services.entry_update(
-                entry=obj, user=request.user, expected_version=form.cleaned_data["seen_version"]
+        try:
+            services.entry_save(
+                entry=obj,
+                user=request.user,
+                expected_version=form.cleaned_data["seen_version"] if change else None,
+                submit="_submit" in request.POST,
             )
-        else:
-            entry = services.entry_create(entry=obj, user=request.user)
-        if "_submit" in request.POST:
-            services.entry_submit(entry=entry, user=request.user, expected_version=entry.version)
+        except services.NotInScope as refused:
+            raise ValidationError({"unit": [str(refused)]}) from None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -597,7 +620,7 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
         return HttpResponseRedirect(back)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        allowed = roles.entry_permissions(request.user, obj) if obj is not None else frozenset()
+        allowed = scope.entry_permissions(request.user, obj) if obj is not None else frozenset()
         if obj is None:
             context["save_and_submit"] = request.user.has_perm("targets.submit_progressentry")
         else:
@@ -615,7 +638,7 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
         ]
         context["workflow_reason"] = request.GET.get("reason", "")[: services.REASON_MAX_LENGTH]
         if roles.RETURN in allowed and roles.APPROVE not in allowed:
-            # A reviewer who created or submitted it (roles.is_author): say why no button.
+            # A reviewer who created or submitted it (scope.is_author): say why no button.
             context["workflow_note"] = gettext(
                 "Bạn đã nhập hoặc gửi duyệt số liệu này nên không được duyệt nó; "
                 "một người duyệt khác sẽ duyệt."

@@ -169,16 +169,16 @@ _NAME = re.compile(r"[\w.\-]+(?:/[\w.\-]+)*")
 
 def may_read(user, entry) -> bool:
     """Whether ``user`` may download ``entry``'s evidence: whoever may open the entry in
-    the admin (``roles.entry_permissions``), and whoever reads its figure on the pages
-    (an approved entry in ``ProgressEntry.objects.for_scope``)."""
-    from targets import roles
+    the admin (``scope.entry_permissions``), and whoever reads its figure on the pages
+    (an approved entry in ``scope.visible_entries``)."""
+    from targets import roles, scope
     from targets.models import ProgressEntry
 
-    if roles.VIEW in roles.entry_permissions(user, entry):
+    if roles.VIEW in scope.entry_permissions(user, entry):
         return True
     return (
         entry.status == ProgressEntry.Status.APPROVED
-        and ProgressEntry.objects.for_scope(user).filter(pk=entry.pk).exists()
+        and scope.visible_entries(user).filter(pk=entry.pk).exists()
     )
 
 

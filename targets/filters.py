@@ -10,6 +10,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from targets import scope
 from targets.models import AdministrativeUnit, Pillar, Target
 from targets.status import Status
 
@@ -83,9 +84,9 @@ class UnitsFilterBase(FigureFilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
             # Only the districts the manager may see.
-            self.filters["district"].queryset = AdministrativeUnit.objects.for_scope(
-                request.user
-            ).filter(level=AdministrativeUnit.Level.DISTRICT)
+            self.filters["district"].queryset = scope.visible_units(request.user).filter(
+                level=AdministrativeUnit.Level.DISTRICT
+            )
 
     def in_district(self, queryset, name, value):
         """The district and its communes."""

@@ -1,7 +1,7 @@
 """Where each target stands as of a date: figures, completeness and status.
 
-The aggregates are QuerySet methods (``ProgressEntryQuerySet.rollup``,
-``AdministrativeUnitQuerySet.expected_counts``); this module turns their rows into
+The aggregates come from the one roll-up (``targets.rollup.rollup``) and
+``AdministrativeUnitQuerySet.expected_counts``; this module turns their rows into
 :class:`Figure` objects and applies the one status rule (``targets.status``). Every
 function issues a fixed number of queries, whatever the number of entries.
 """
@@ -13,6 +13,9 @@ from decimal import Decimal
 
 from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.models.units import level_reports
+from targets.rollup import merge_rows as merge_rollup_rows
+from targets.rollup import rollup
 from targets.status import STATUS_ORDER, Status, target_expected, target_status
 
 HUNDRED = Decimal(100)
@@ -101,19 +104,9 @@ def figure_from_row(
 
 def _expected_by_level(rows, reporting_units: str) -> int:
     """Units expected to report a target at ``reporting_units``, from ``expected_counts`` rows."""
-    total = 0
-    for row in rows:
-        if reporting_units == Target.ReportingUnits.CITY:
-            hit = row["kind"] == AdministrativeUnit.Kind.CITY
-        elif reporting_units == Target.ReportingUnits.AGENCIES:
-            hit = row["kind"] == AdministrativeUnit.Kind.AGENCY
-        elif reporting_units == Target.ReportingUnits.DISTRICTS:
-            hit = row["level"] == AdministrativeUnit.Level.DISTRICT
-        else:
-            hit = row["level"] == AdministrativeUnit.Level.COMMUNE
-        if hit:
-            total += row["units"]
-    return total
+    return sum(
+        row["units"] for row in rows if level_reports(reporting_units, row["level"], row["kind"])
+    )
 
 
 def expected_units(targets, as_of: datetime.date, within: AdministrativeUnit | None = None):
@@ -140,9 +133,8 @@ def plan_figures(
     inside ``within`` (default: the whole city), as of ``as_of``; each figure's ``unit``
     is ``within``. Three queries."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
-    entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     units = None if within is None else AdministrativeUnit.objects.within(within)
-    rows = {row["target"]: row for row in entries.rollup(as_of, units=units)}
+    rows = {row["target"]: row for row in rollup(as_of=as_of, targets=targets, units=units)}
     expected = expected_units(targets, as_of, within)
     return _figures(targets, rows, as_of, expected, within)
 
@@ -152,23 +144,6 @@ def _figures(targets, rows, as_of, expected, within) -> list[Figure]:
     for figure in figures:
         figure.unit = within
     return figures
-
-
-SUMS = ("numerator_sum", "denominator_sum", "value_sum", "units_with_figure", "units_current")
-MAXIMA = ("value_max", "last_period")
-
-
-def merge_rollup_rows(rows) -> dict:
-    """One ``rollup`` row from rows of the same target over disjoint sets of units
-    (sums are added, maxima kept; None where every row has None)."""
-    merged = {}
-    for key in SUMS:
-        values = [row[key] for row in rows if row[key] is not None]
-        merged[key] = sum(values) if values else None
-    for key in MAXIMA:
-        values = [row[key] for row in rows if row[key] is not None]
-        merged[key] = max(values) if values else None
-    return merged
 
 
 def plan_overview(
@@ -181,11 +156,10 @@ def plan_overview(
     up; see :func:`merge_rollup_rows`). Four queries (targets, districts, roll-up,
     expected units)."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
-    entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     units = None if within is None else AdministrativeUnit.objects.within(within)
     by_target = defaultdict(list)
     by_district = {}
-    for row in entries.rollup(as_of, by_district=True, units=units):
+    for row in rollup(as_of=as_of, targets=targets, units=units, by="district"):
         by_target[row["target"]].append(row)
         by_district[(row["target"], row["district"])] = row
     rows = {target: merge_rollup_rows(group) for target, group in by_target.items()}
@@ -207,10 +181,11 @@ def district_figures(target: Target, as_of: datetime.date, districts) -> list[tu
     """For a target reported by districts or communes: (district, Figure) for each
     district of ``districts``, each the roll-up of its own units. Two queries."""
     districts = list(districts)
-    entries = ProgressEntry.objects.filter(target=target)
     rows = {
         row["district"]: row
-        for row in entries.rollup(as_of, by_district=True, units=districts_and_communes())
+        for row in rollup(
+            as_of=as_of, targets=[target], units=districts_and_communes(), by="district"
+        )
     }
     counts = defaultdict(int)
     for row in (
@@ -242,40 +217,22 @@ def figure_series(
     each unit's latest approved entry with ``period_end <= P``. Two queries (the changes
     per period, the expected units); completeness counts the units expected on ``as_of``.
     """
-    entries = ProgressEntry.objects.filter(target=target)
-    if within is not None:
-        entries = entries.within(within)
-    changes = {row["period_end"]: row for row in entries.rollup_changes_by_period(as_of)}
+    units = None if within is None else AdministrativeUnit.objects.within(within)
+    rows = {
+        row["period_end"]: row
+        for row in rollup(as_of=as_of, targets=[target], units=units, by="period")
+    }
     expected = expected_units([target], as_of, within)[target.pk]
-    totals = {"numerator_sum": None, "denominator_sum": None, "value_sum": None}
-    units = 0
-    last_period = None
     series = []
+    previous = None
     for period_end in target.period_ends():
         if period_end > as_of:
             break
-        change = changes.get(period_end)
-        reports = 0
-        if change:
-            for total, key in (
-                ("numerator_sum", "numerator_change"),
-                ("denominator_sum", "denominator_change"),
-                ("value_sum", "value_change"),
-            ):
-                if change[key] is not None:
-                    totals[total] = (totals[total] or Decimal(0)) + change[key]
-            units += change["new_units"]
-            reports = change["reports"]
-            last_period = period_end
-        row = None
-        if units:
-            row = {
-                **totals,
-                "value_max": totals["value_sum"],  # used only when one unit reports
-                "units_with_figure": units,
-                "units_current": reports,
-                "last_period": last_period,
-            }
+        row = rows.get(period_end)
+        if row is None and previous is not None:
+            # No approved entry of this period: the figure stands, nobody reported.
+            row = {**previous, "units_current": 0}
+        previous = row
         series.append(figure_from_row(target, row, period_end, expected))
     return series
 
@@ -289,8 +246,8 @@ def unit_figures(targets, as_of: datetime.date, units) -> list[Figure]:
     unit_list = list(units.select_related("parent"))
     entries = {
         (row["target"], row["unit"]): row
-        for row in ProgressEntry.objects.filter(target__in=[t.pk for t in targets], unit__in=units)
-        .latest_approved(as_of)
+        for row in ProgressEntry.objects.filter(unit__in=units)
+        .latest_approved(as_of, targets=targets)
         .values("target", "unit", "numerator", "denominator", "value", "period_end")
     }
     current = {t.pk: periods.latest_period_end(t.frequency, as_of) for t in targets}
@@ -359,19 +316,21 @@ def district_league(targets, as_of: datetime.date, districts) -> list[DistrictSt
     completeness, then code). Four queries (targets, districts, roll-up, unit counts)."""
     targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
     districts = list(districts)
-    entries = ProgressEntry.objects.filter(
-        target__in=[t.pk for t in targets if t.reporting_units in DISTRICT_TARGETS]
-    )
     rows = {
         (row["target"], row["district"]): row
-        for row in entries.rollup(as_of, by_district=True, units=districts_and_communes())
+        for row in rollup(
+            as_of=as_of,
+            targets=[t for t in targets if t.reporting_units in DISTRICT_TARGETS],
+            units=districts_and_communes(),
+            by="district",
+        )
     }
     expected_rows = AdministrativeUnit.objects.expected_counts(as_of)
     return _league(targets, as_of, districts, rows, expected_rows)
 
 
 def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStanding]:
-    """The league from ``rollup(by_district=True)`` rows keyed by (target, district)."""
+    """The league from ``rollup(by="district")`` rows keyed by (target, district)."""
     targets = [t for t in targets if t.reporting_units in DISTRICT_TARGETS]
     communes = defaultdict(int)
     for row in expected_rows:

@@ -1,11 +1,12 @@
-"""Who may do what: the staff groups, and the one helper that says what a user may do
-with one progress entry.
+"""Who may do what: the staff groups, their permissions, and the names of what one may
+do with an entry. Which units and entries a person covers is ``targets.scope``.
 
 Two things decide it. The group gives the model permissions, i.e. which admin screens
 and buttons a person has (``python manage.py setup_roles`` applies ``GROUP_PERMISSIONS``).
 ``Membership`` gives the scope: a role on a unit covers that unit and every unit below
 it; the lead agency of a city-wide target also covers that target's city figure.
-Viewers are not staff: they read the pages, never the admin.
+Viewers are not staff: they read the pages, never the admin. This module imports
+nothing of the project, so every layer may use its names.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -52,109 +53,10 @@ GROUP_PERMISSIONS = {
     REVIEWERS: _READ_REFERENCE + ["targets.view_progressentry", "targets.review_progressentry"],
 }
 
-# What a user may do with one entry (see ``entry_permissions``).
+# What a user may do with one entry (see ``targets.scope.entry_permissions``).
 VIEW = "view"
 CHANGE = "change"
 SUBMIT = "submit"
 APPROVE = "approve"
 RETURN = "return"
 REOPEN = "reopen"
-
-
-def _role_units(user, role: str) -> set[int]:
-    """Ids of the units ``user`` holds ``role`` on (cached on the user object)."""
-    if not hasattr(user, "_role_units"):
-        from targets.models import Membership
-
-        cache: dict[str, set[int]] = {}
-        for unit_id, held in Membership.objects.filter(user=user).values_list("unit", "role"):
-            cache.setdefault(held, set()).add(unit_id)
-        user._role_units = cache
-    return user._role_units.get(role, set())
-
-
-def _everywhere(user) -> bool:
-    from targets.models import user_is_plan_administrator
-
-    return user.is_superuser or user_is_plan_administrator(user)
-
-
-def covers(user, role: str, unit, target=None) -> bool:
-    """Whether ``user`` holds ``role`` on ``unit`` or a unit above it, or (given the
-    ``target``) leads a city-wide target whose city figure ``unit`` carries."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if _everywhere(user):
-        return True
-    held = _role_units(user, role)
-    if not held:
-        return False
-    line = {unit.pk, unit.parent_id}
-    if unit.parent_id is not None:
-        line.add(unit.parent.parent_id)
-    if held & (line - {None}):
-        return True
-    return (
-        target is not None
-        and target.reporting_units == "city"
-        and unit.level == "city"
-        and unit.kind == "city"
-        and target.responsible_unit_id in held
-    )
-
-
-def may_report(user, target, unit) -> bool:
-    """Whether ``user`` may record a figure of ``target`` for ``unit`` (scope and the
-    add permission; the unit's level is checked by ``ProgressEntry.clean``)."""
-    from targets.models import Membership
-
-    return user.has_perm("targets.add_progressentry") and covers(
-        user, Membership.Role.REPORTER, unit, target
-    )
-
-
-def is_author(user, entry) -> bool:
-    """Whether ``user`` created ``entry`` or last submitted it: such a person never
-    approves it (separation of duties), even holding the reviewer role on its unit.
-
-    While an entry is submitted, its ``updated_by`` is who submitted it: nothing but
-    the workflow writes a submitted entry, and submitting sets ``updated_by``. Returning
-    and reopening stay open to the author: they make nothing count, and returning is
-    how an author takes back a submission to correct it.
-    """
-    return user.pk is not None and user.pk in (entry.created_by_id, entry.updated_by_id)
-
-
-def entry_permissions(user, entry) -> frozenset[str]:
-    """What ``user`` may do with ``entry`` in its current status: a subset of
-    ``VIEW``, ``CHANGE``, ``SUBMIT``, ``APPROVE``, ``RETURN``, ``REOPEN``.
-
-    The admin hides what is not here and the services refuse it. Approved entries
-    are locked: nobody, not even a superuser, may change them except by reopening.
-    Nobody approves an entry they created or last submitted (``is_author``).
-    """
-    from targets.models import Membership, ProgressEntry
-
-    if not (user.is_authenticated and user.is_active):
-        return frozenset()
-    Status = ProgressEntry.Status
-    as_reporter = covers(user, Membership.Role.REPORTER, entry.unit, entry.target)
-    as_reviewer = covers(user, Membership.Role.REVIEWER, entry.unit, entry.target)
-    allowed = set()
-    if user.has_perm("targets.view_progressentry") and (
-        as_reporter or (as_reviewer and entry.status != Status.DRAFT)
-    ):
-        allowed.add(VIEW)
-    if as_reporter and entry.status in (Status.DRAFT, Status.RETURNED):
-        if user.has_perm("targets.change_progressentry"):
-            allowed.add(CHANGE)
-        if user.has_perm("targets.submit_progressentry"):
-            allowed.add(SUBMIT)
-    if as_reviewer and user.has_perm("targets.review_progressentry"):
-        if entry.status == Status.SUBMITTED:
-            allowed.add(RETURN)
-            if not is_author(user, entry):
-                allowed.add(APPROVE)
-        elif entry.status == Status.APPROVED:
-            allowed.add(REOPEN)
-    return frozenset(allowed)

@@ -4,10 +4,14 @@ draft → submitted → approved, or submitted → returned (with a reason) → 
 submitted again; an approved entry is locked until a reviewer reopens it with a reason.
 
 Every function here is keyword-only and atomic. It re-reads the entry under a row lock,
-checks what the user may do with it (``targets.roles.entry_permissions``: raises
+checks what the user may do with it (``targets.scope.entry_permissions``: raises
 ``PermissionDenied``), refuses a stale ``expected_version`` (``EntryConflict``, naming
 who saved first), bumps ``version``, sets the actor and time, and saves once, so
 django-simple-history keeps one history row per change with its user and reason.
+
+Saving figures is :func:`entry_save`, one pass whatever the caller (admin form, import,
+API): validate once, check scope, status and version once, write once (and, when the
+entry is submitted with it, one history row saying so).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from targets import roles
+from targets import roles, scope
 from targets.formatting import plain_number
 from targets.models import ProgressEntry
 
@@ -66,6 +70,13 @@ class EntryConflict(ValidationError):
         )
 
 
+class NotInScope(PermissionDenied):
+    """``user`` may not report this target for this unit (``targets.scope.may_report``)."""
+
+    def __init__(self):
+        super().__init__(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+
+
 def _blank(number):
     return "—" if number is None else plain_number(number)
 
@@ -85,7 +96,7 @@ def _lock(entry: ProgressEntry, expected_version: int | None) -> ProgressEntry:
 
 
 def _require(user, entry: ProgressEntry, action: str) -> None:
-    if action not in roles.entry_permissions(user, entry):
+    if action not in scope.entry_permissions(user, entry):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này với số liệu này."))
 
 
@@ -106,15 +117,20 @@ _RELATIONS = ("target", "unit", "created_by", "updated_by", "approved_by", "retu
 
 
 def _full_clean(entry: ProgressEntry, *, bulk: bool) -> None:
-    """``entry.full_clean()``. In a bulk import (``bulk``) without its per-row queries:
-    the related objects were just read from the database by the importer, and the
-    constraints are left to the database, which checks them on the save that follows in
-    the same transaction (a preview saves too, then rolls back); ``clean()`` holds every
-    figure rule the constraints hold, with its field and message, and always runs."""
-    if bulk:
-        entry.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
-    else:
-        entry.full_clean()
+    """``entry.full_clean()`` without what the database checks on the save that follows
+    in the same transaction: the check constraints (``clean()`` holds every figure rule
+    they hold, with its field and message, and always runs), and the existence of the
+    related objects read from the database (a foreign key to a row just read exists).
+    In a bulk import (``bulk``) the uniqueness too (one query per row; a preview saves
+    too, then rolls back)."""
+    loaded = {
+        name
+        for name in _RELATIONS
+        if (related := entry._state.fields_cache.get(name)) is not None
+        and not related._state.adding
+    }
+    exclude = _RELATIONS if bulk else loaded
+    entry.full_clean(exclude=exclude, validate_unique=not bulk, validate_constraints=False)
 
 
 def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> ProgressEntry:
@@ -133,23 +149,23 @@ def _store(entry: ProgressEntry, *, user, reason: str, claimed_version: int) -> 
     entry.updated_at = now
     entry._history_user = user
     entry._change_reason = reason
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # A concurrent save of the same (target, unit, period) won the unique constraint.
-        raise ValidationError(
-            _("Đơn vị này đã có số liệu của chỉ tiêu này cho kỳ báo cáo này.")
-        ) from None
+    # An IntegrityError (someone stored the same target, unit and period meanwhile)
+    # rolls back the caller's atomic block; ``entry_save`` turns it into a message.
+    entry.save()
     return entry
+
+
+def _duplicate() -> ValidationError:
+    """A concurrent save of the same (target, unit, period) won the unique constraint."""
+    return ValidationError(_("Đơn vị này đã có số liệu của chỉ tiêu này cho kỳ báo cáo này."))
 
 
 def _new_draft(entry: ProgressEntry, *, user, now) -> None:
     """Make ``entry`` (built, not saved) a draft recorded by ``user``, version 1."""
     if entry.pk is not None:
         raise ValueError("a new entry must not be saved yet")
-    if not roles.may_report(user, entry.target, entry.unit):
-        raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
+    if not scope.may_report(user, entry.target, entry.unit):
+        raise NotInScope
     entry.status = ProgressEntry.Status.DRAFT
     entry.review_note = ""
     entry.created_by = user
@@ -159,18 +175,84 @@ def _new_draft(entry: ProgressEntry, *, user, now) -> None:
     entry.version = 1
 
 
+def entry_save(
+    *,
+    entry: ProgressEntry,
+    user,
+    expected_version: int | None = None,
+    submit: bool = False,
+    reason: str | None = None,
+    bulk: bool = False,
+) -> ProgressEntry:
+    """Store the figures of ``entry`` in one pass, and send it to review when
+    ``submit``: the admin form, the import and the API all save through here.
+
+    A new entry (not saved yet) becomes a draft recorded by ``user`` (version 1). An
+    existing one must be a draft or returned entry ``user`` may change, still at
+    ``expected_version`` (the version the user started from; ``EntryConflict`` names
+    who saved since); its workflow fields (status, review note, actors) are kept from
+    the stored entry, whatever ``entry`` carries. With ``submit`` it is stored as
+    submitted (``user`` needs the submit permission too).
+
+    Validation (``full_clean``: Vietnamese messages by field), the scope, status and
+    version checks run once each; one INSERT or UPDATE, one history row carrying
+    ``reason`` (default "Tạo mới" or "Sửa số liệu", "… và gửi duyệt" when submitting).
+    Raises ``PermissionDenied`` or ``ValidationError``; nothing is stored then.
+    """
+    try:
+        return _save(
+            entry=entry,
+            user=user,
+            expected_version=expected_version,
+            submit=submit,
+            reason=reason,
+            bulk=bulk,
+        )
+    except IntegrityError:
+        raise _duplicate() from None
+
+
 @transaction.atomic
+def _save(*, entry, user, expected_version, submit, reason, bulk):
+    now = timezone.now()
+    if entry.pk is None:
+        _new_draft(entry, user=user, now=now)
+        claimed = 0
+        default_reason = _("Tạo mới")
+    else:
+        current = _lock(entry, expected_version)
+        _require(user, current, roles.CHANGE)
+        if (entry.target_id, entry.unit_id) != (current.target_id, current.unit_id) and (
+            not scope.may_report(user, entry.target, entry.unit)
+        ):
+            raise NotInScope
+        for field in _WORKFLOW_FIELDS:
+            setattr(entry, field, getattr(current, field))
+        claimed = current.version
+        default_reason = _("Sửa số liệu")
+    _full_clean(entry, bulk=bulk)
+    if submit:
+        _require(user, entry, roles.SUBMIT)
+        entry.status = ProgressEntry.Status.SUBMITTED
+        entry.submitted_at = now
+        default_reason = (
+            _("Tạo mới và gửi duyệt") if claimed == 0 else _("Sửa số liệu và gửi duyệt")
+        )
+    return _store(entry, user=user, reason=reason or default_reason, claimed_version=claimed)
+
+
 def entry_create(*, entry: ProgressEntry, user, reason: str | None = None) -> ProgressEntry:
     """Store a new ``entry`` (built, not saved) as a draft recorded by ``user``; the
-    history row carries ``reason`` (default "Tạo mới").
+    history row carries ``reason`` (default "Tạo mới"). :func:`entry_save` of a new
+    entry.
 
     Raises ``PermissionDenied`` when ``user`` may not report this target for this unit,
     ``ValidationError`` (Vietnamese messages, by field) when the figures are invalid.
     Returns the saved entry, version 1.
     """
-    _new_draft(entry, user=user, now=timezone.now())
-    entry.full_clean()
-    return _store(entry, user=user, reason=reason or _("Tạo mới"), claimed_version=0)
+    if entry.pk is not None:
+        raise ValueError("a new entry must not be saved yet")
+    return entry_save(entry=entry, user=user, reason=reason)
 
 
 def entry_check_new(*, entry: ProgressEntry, user, submit: bool = False) -> ProgressEntry:
@@ -213,7 +295,6 @@ def entries_create(*, entries: list[ProgressEntry], user, reason: str) -> list[P
         ) from None
 
 
-@transaction.atomic
 def entry_update(
     *,
     entry: ProgressEntry,
@@ -223,23 +304,16 @@ def entry_update(
     bulk: bool = False,
 ) -> ProgressEntry:
     """Save the edited figures of ``entry`` (a draft or returned entry); the history row
-    carries ``reason`` (default "Sửa số liệu").
+    carries ``reason`` (default "Sửa số liệu"). :func:`entry_save` of a stored entry.
 
     ``expected_version`` is the version the user started from: if someone saved since,
     ``EntryConflict`` names them and nothing is stored. The workflow fields (status,
     review note, actors) are kept from the stored entry, whatever ``entry`` carries.
     """
-    current = _lock(entry, expected_version)
-    _require(user, current, roles.CHANGE)
-    if (entry.target_id, entry.unit_id) != (current.target_id, current.unit_id) and (
-        not roles.may_report(user, entry.target, entry.unit)
-    ):
-        raise PermissionDenied(_("Bạn không được báo cáo chỉ tiêu này cho đơn vị này."))
-    for field in _WORKFLOW_FIELDS:
-        setattr(entry, field, getattr(current, field))
-    _full_clean(entry, bulk=bulk)
-    return _store(
-        entry, user=user, reason=reason or _("Sửa số liệu"), claimed_version=current.version
+    if entry.pk is None:
+        raise ValueError("entry_update needs a stored entry")
+    return entry_save(
+        entry=entry, user=user, expected_version=expected_version, reason=reason, bulk=bulk
     )
 
 
@@ -330,29 +404,3 @@ def entries_approve(*, entries, user) -> tuple[int, int]:
         else:
             approved += 1
     return approved, skipped
-
-
-@transaction.atomic
-def entries_import(
-    *, dataset, file_name: str, user, submit: bool = False, dry_run: bool = True, on_row=None
-):
-    """Import the rows of ``dataset`` (``targets.importing.read_dataset``) as ``user``:
-    new entries as drafts, edited figures of draft and returned entries, each sent to
-    review too when ``submit``. Every row goes through ``entry_create`` /
-    ``entry_update`` (/ ``entry_submit``), with a history reason naming ``file_name``.
-
-    All or nothing: with ``dry_run``, or when any row is refused, everything is rolled
-    back. Returns a ``targets.importing.report.ImportReport`` (counts and every error
-    with its row and column); ``on_row`` is called after each row (progress bars).
-    """
-    from targets.importing.report import build_report
-    from targets.importing.resource import ProgressEntryResource
-
-    resource = ProgressEntryResource(user=user, file_name=file_name, submit=submit, on_row=on_row)
-    result = resource.import_data(
-        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
-    )
-    report = build_report(result, resource, file_name=file_name, dry_run=dry_run, submit=submit)
-    if dry_run or not report.ok:
-        transaction.set_rollback(True)
-    return report

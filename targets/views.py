@@ -1,17 +1,14 @@
 """Manager pages: dashboard, target table, target detail, unit scorecard, completeness.
 
 Every page reads a plan and a date (``targets.forms.read_period``) and the manager's
-scope (:func:`read_scope`), calls ``targets.progress`` for the figures and renders.
+scope (``targets.scope.read_scope``), calls ``targets.progress`` for the figures (which
+calls ``targets.rollup``) and renders.
 Table pages are django-tables2 + django-filter class views that export their rows.
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -24,7 +21,7 @@ from targets.exports_tables import TableExportMixin
 from targets.filters import CompletenessFilter, ScorecardFilter, TargetFilter, UnitFilter
 from targets.formatting import format_target, format_value, number
 from targets.forms import read_period
-from targets.models import AdministrativeUnit, Plan, Target, user_is_plan_administrator
+from targets.models import AdministrativeUnit, Plan, Target
 from targets.progress import (
     district_figures,
     figure_series,
@@ -34,6 +31,7 @@ from targets.progress import (
     report_counts_by_district,
     unit_figures,
 )
+from targets.scope import Scope, read_scope
 from targets.tables import (
     CompletenessTable,
     DistrictCountTable,
@@ -44,43 +42,6 @@ from targets.tables import (
     TargetTable,
     TargetUnitTable,
 )
-
-
-@dataclass
-class Scope:
-    """What a manager sees: ``unit`` (the city, or the top unit of their memberships)
-    and ``units``, every unit they may open (``AdministrativeUnit.for_scope``)."""
-
-    unit: AdministrativeUnit
-    units: QuerySet
-
-    @property
-    def whole_city(self) -> bool:
-        return self.unit.kind == AdministrativeUnit.Kind.CITY
-
-    @property
-    def within(self) -> AdministrativeUnit | None:
-        """The ``within`` argument of ``targets.progress`` (None: the whole city)."""
-        return None if self.whole_city else self.unit
-
-    def narrow(self, units: QuerySet) -> QuerySet:
-        return units if self.whole_city else units.filter(pk__in=self.units)
-
-
-def read_scope(user) -> Scope:
-    """The :class:`Scope` of ``user``. A manager with memberships on several units sees
-    roll-ups of the first (city, then districts, then by code) and may open any of them.
-    Raises PermissionDenied for a user with no unit at all."""
-    units = AdministrativeUnit.objects.for_scope(user)
-    if user.is_superuser or user_is_plan_administrator(user):
-        city = AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.CITY).first()
-        if city is None:
-            raise Http404(_("Chưa có đơn vị hành chính nào."))
-        return Scope(unit=city, units=units)
-    roots = AdministrativeUnit.objects.of_member(user)[:1]
-    if not roots:
-        raise PermissionDenied(_("Bạn chưa được phân quyền xem đơn vị nào."))
-    return Scope(unit=roots[0], units=units)
 
 
 def scoped_figures(targets, as_of, scope: Scope):

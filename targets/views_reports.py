@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from targets.models import Membership, ProgressEntry, user_is_plan_administrator
+from targets import scope
 from targets.reports import (
     export_entries_csv,
     export_report_pdf,
@@ -79,20 +79,9 @@ def report_csv(request, args):
     )
 
 
-def raw_entries_for(user):
-    """The entries ``user`` may download raw: those the admin shows them
-    (``for_admin``: a draft only to its unit's reporters, a reviewer the entries past
-    draft), and for managers, who have no admin, the entries past draft of their scope."""
-    entries = ProgressEntry.objects.for_admin(user)
-    if user.is_superuser or user_is_plan_administrator(user):
-        return entries
-    viewed = ProgressEntry.objects.for_scope(user, [Membership.Role.VIEWER])
-    return entries | viewed.exclude(status=ProgressEntry.Status.DRAFT)
-
-
 @with_report_args
 def entries_csv(request, args):
-    entries = raw_entries_for(request.user).plan_entries(
+    entries = scope.raw_entries(request.user).plan_entries(
         args.plan, as_of=args.as_of, within=args.within
     )
     filename = report_filename(args.plan, args.as_of, args.within, "csv", prefix="so-lieu")

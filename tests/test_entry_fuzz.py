@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from targets import roles
+from targets import scope
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 
 pytestmark = [
@@ -146,7 +146,7 @@ def test_a_thousand_generated_entry_forms_never_fail_and_never_store_bad_data(cl
             outcomes["stored"] += 1
             entry = ProgressEntry.objects.select_related("target", "unit").get()
             entry.full_clean()  # every rule of the model holds
-            assert roles.may_report(reporter, entry.target, entry.unit)
+            assert scope.may_report(reporter, entry.target, entry.unit)
             assert entry.status == ProgressEntry.Status.DRAFT
             assert entry.created_by == reporter
             if entry.target.measure == Target.Measure.RATIO:

@@ -9,9 +9,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from targets import services
 from targets.formatting import parse_number
 from targets.importing import FileError, columns, read_dataset
+from targets.importing.run import entries_import
 from targets.importing.template import build_template, template_rows
 from targets.models import AdministrativeUnit, ProgressEntry
 from targets.periods import period_ends
@@ -44,7 +44,7 @@ def csv_file(rows, headers=HEADERS, *, bom=False, delimiter=",") -> bytes:
 
 
 def run(content, user, *, name="so-lieu.xlsx", dry_run=True, submit=False):
-    return services.entries_import(
+    return entries_import(
         dataset=read_dataset(content, name),
         file_name=name,
         user=user,

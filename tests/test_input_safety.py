@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from targets import scope
 from targets.models import ProgressEntry
 from targets.models.entries import RANK_MAX
 from tracker.middleware import malformed_request
@@ -52,9 +53,7 @@ def test_raw_csv_shows_what_the_admin_shows(client, cast, draft_and_submitted, w
     client.force_login(user)
     assert raw_units_and_notes(client) == seen
     if who != "viewer":  # viewers have no admin
-        admin_units = set(
-            ProgressEntry.objects.for_admin(user).values_list("unit__code", flat=True)
-        )
+        admin_units = set(scope.admin_entries(user).values_list("unit__code", flat=True))
         assert {code for code, _note in seen} == admin_units
 
 

@@ -82,25 +82,34 @@ AS_OFS = [datetime.date(2022, 2, 15), datetime.date(2022, 6, 30), datetime.date(
 def test_latest_approved_by_probe_equals_the_definition(plan, varied, unit, as_of):
     targets = list(Target.objects.filter(plan=plan).values_list("pk", flat=True))
     entries = ProgressEntry.objects.filter(target__in=targets)
-    assert entries._filtered_target_ids() == set(targets)
-    fast = set(entries.latest_approved(as_of).values_list("pk", flat=True))
+    fast = set(
+        ProgressEntry.objects.latest_approved(as_of, targets=targets).values_list("pk", flat=True)
+    )
     assert fast
     assert fast == set(plain_latest(entries, as_of).values_list("pk", flat=True))
     district = unit("304")
-    fast_within = entries.within(district).latest_approved(as_of).values_list("pk", flat=True)
-    plain_within = plain_latest(entries.within(district), as_of).values_list("pk", flat=True)
-    assert set(fast_within) == set(plain_within)
+    fast_within = ProgressEntry.objects.within(district).latest_approved(as_of, targets=targets)
+    plain_within = plain_latest(entries.within(district), as_of)
+    assert set(fast_within.values_list("pk", flat=True)) == set(
+        plain_within.values_list("pk", flat=True)
+    )
 
 
-def test_latest_approved_without_a_target_filter_falls_back_to_the_definition(varied):
+def test_latest_approved_of_a_target_subquery_equals_a_list_of_targets(plan, varied):
+    """``targets=`` a queryset (a subquery) takes the same path as a list of ids: no
+    filter of the queryset decides how the entries are found."""
     as_of = datetime.date(2022, 9, 30)
+    subquery = Target.objects.filter(plan=plan, reporting_units="communes")
+    listed = list(subquery.values_list("pk", flat=True))
     entries = ProgressEntry.objects.filter(unit__level="commune")
-    assert entries._filtered_target_ids() is None
-    assert set(entries.latest_approved(as_of)) == set(plain_latest(entries, as_of))
+    by_subquery = set(entries.latest_approved(as_of, targets=subquery))
+    assert by_subquery
+    assert by_subquery == set(entries.latest_approved(as_of, targets=listed))
+    assert by_subquery == set(plain_latest(entries.filter(target__in=listed), as_of))
 
 
 def test_latest_approved_of_no_target_is_empty(varied):
-    assert not ProgressEntry.objects.filter(target__in=[]).latest_approved(AS_OFS[-1]).exists()
+    assert not ProgressEntry.objects.latest_approved(AS_OFS[-1], targets=[]).exists()
 
 
 def test_series_at_each_period_equals_the_rollup_then(plan, varied):

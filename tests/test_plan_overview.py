@@ -4,9 +4,14 @@ separate city roll-up (``plan_figures``) and league (``district_league``)."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.db.models import Case, Count, F, Max, OuterRef, Subquery, Sum, When
+from django.test.utils import CaptureQueriesContext
 
-from targets.models import AdministrativeUnit, Target
+from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.models.entry_queries import current_period_q
 from targets.progress import district_league, merge_rollup_rows, plan_figures, plan_overview
+from targets.rollup import rollup
 
 pytestmark = pytest.mark.django_db
 
@@ -75,23 +80,81 @@ def test_merge_adds_sums_and_keeps_maxima():
     }
 
 
+def rollup_by_definition(as_of, target_ids, units, by_district):
+    """The roll-up from its definition: every approved entry with no later approved
+    entry on or before ``as_of`` (a correlated subquery), aggregated by the ORM."""
+    latest = (
+        ProgressEntry.objects.filter(
+            target=OuterRef("target"),
+            unit=OuterRef("unit"),
+            status="approved",
+            period_end__lte=as_of,
+        )
+        .order_by("-period_end")
+        .values("period_end")[:1]
+    )
+    entries = ProgressEntry.objects.filter(
+        target__in=target_ids, status="approved", period_end=Subquery(latest)
+    )
+    if units is not None:
+        entries = entries.filter(unit__in=units)
+    keys = ["target"]
+    if by_district:
+        keys.append("district")
+        entries = entries.annotate(
+            district=Case(When(unit__level="district", then=F("unit")), default=F("unit__parent"))
+        )
+    return list(
+        entries.values(*keys)
+        .annotate(
+            numerator_sum=Sum("numerator"),
+            denominator_sum=Sum("denominator"),
+            value_sum=Sum("value"),
+            value_max=Max("value"),
+            units_with_figure=Count("id"),
+            units_current=Count("id", filter=current_period_q(as_of)),
+            last_period=Max("period_end"),
+        )
+        .order_by(*keys)
+    )
+
+
 @pytest.mark.parametrize("by_district", [False, True])
 @pytest.mark.parametrize("within_code", [None, "303"])
-def test_rollup_by_probes_equals_rollup_over_latest_entries(
+def test_rollup_equals_its_definition_on_this_backend(
     demo_entries_once, unit, by_district, within_code
 ):
-    """On PostgreSQL a queryset limited to targets rolls up straight over index probes;
-    any other filter (here ``pk >= 0``) takes the ``latest_approved`` path. Same rows."""
-    from targets.models import ProgressEntry
-
+    """The backend's one SQL path (PostgreSQL: LATERAL probes; SQLite: the ORM over
+    the probed ids) gives the rows of the plain definition. CI runs it on both."""
     ids = list(Target.objects.filter(plan__code="kh74-2022").values_list("pk", flat=True))
     units = AdministrativeUnit.objects.within(unit(within_code)) if within_code else None
+    by = "district" if by_district else None
     for as_of in DATES:
-        probes = ProgressEntry.objects.filter(target__in=ids)
-        plain = probes.filter(pk__gte=0)
-        assert probes._filters_only_targets() and not plain._filters_only_targets()
-        assert not probes.exclude(unit=1)._filters_only_targets()
-        assert not probes.distinct()._filters_only_targets()
-        expected = list(plain.rollup(as_of, by_district=by_district, units=units))
-        assert list(probes.rollup(as_of, by_district=by_district, units=units)) == expected
+        expected = rollup_by_definition(as_of, ids, units, by_district)
         assert len(expected) >= (2 if within_code else 10)
+        assert rollup(as_of=as_of, targets=ids, units=units, by=by) == expected
+        # A subquery of targets, or the plan, take the same path: same rows.
+        subquery = Target.objects.filter(plan__code="kh74-2022")
+        assert rollup(as_of=as_of, targets=subquery, units=units, by=by) == expected
+        plan = subquery[0].plan
+        assert rollup(as_of=as_of, plan=plan, units=units, by=by) == expected
+
+
+def test_rollup_takes_the_lateral_path_on_postgresql_and_the_id_probes_elsewhere(
+    demo_entries_once,
+):
+    plan_targets = Target.objects.filter(plan__code="kh74-2022")
+    with CaptureQueriesContext(connection) as captured:
+        rows = rollup(as_of=DATES[1], targets=plan_targets)
+    assert rows
+    (query,) = captured.captured_queries
+    lateral = "CROSS JOIN LATERAL" in query["sql"]
+    assert lateral == (connection.vendor == "postgresql")
+    assert "ORDER BY e.period_end DESC LIMIT 1" in query["sql"]  # the index probe
+
+
+def test_rollup_needs_a_plan_or_targets():
+    with pytest.raises(ValueError):
+        rollup(as_of=DATES[0])
+    with pytest.raises(ValueError):
+        rollup(as_of=DATES[0], targets=[], by="unit")

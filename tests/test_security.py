@@ -250,7 +250,7 @@ def test_check_deploy_flags_demo_accounts(settings):
 
 @pytest.mark.django_db
 def test_demo_accounts_have_the_roles_the_readme_lists():
-    from targets.roles import entry_permissions
+    from targets.scope import entry_permissions
 
     call_command("setup_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}

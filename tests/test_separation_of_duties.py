@@ -1,7 +1,7 @@
 """Separation of duties: whoever created or last submitted an entry never approves it,
 even holding both the reporter and the reviewer role on its unit (issue 13).
 
-``targets.roles.entry_permissions`` decides it; the services refuse and the admin hides
+``targets.scope.entry_permissions`` decides it; the services refuse and the admin hides
 the button, both from that one answer."""
 
 import datetime
@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from targets import roles, services
+from targets import roles, scope, services
 from targets.models import AdministrativeUnit, Membership, ProgressEntry
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def new_entry(target, unit, user):
 def test_author_who_also_reviews_cannot_approve_own_entry(both_roles, target, unit):
     entry = new_entry(target, unit, both_roles)
     entry = services.entry_submit(entry=entry, user=both_roles)
-    allowed = roles.entry_permissions(both_roles, entry)
+    allowed = scope.entry_permissions(both_roles, entry)
     assert roles.APPROVE not in allowed
     assert roles.RETURN in allowed
     with pytest.raises(PermissionDenied):
@@ -65,7 +65,7 @@ def test_last_submitter_cannot_approve_what_another_created(both_roles, cast, ta
 def test_creator_cannot_approve_after_another_submitted(both_roles, cast, target, unit):
     entry = new_entry(target, unit, both_roles)
     entry = services.entry_submit(entry=entry, user=cast.reporter)
-    assert roles.APPROVE not in roles.entry_permissions(both_roles, entry)
+    assert roles.APPROVE not in scope.entry_permissions(both_roles, entry)
 
 
 def test_another_reviewer_approves_the_authors_entry(both_roles, cast, target, unit):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from targets import roles, services
+from targets import roles, scope, services
 from targets.models import ProgressEntry
 from tests.positions import POSITIONS
 
@@ -112,9 +112,9 @@ def test_commune_reporter_covers_only_its_commune(cast, ratio_entry):
     sibling = ratio_entry("CQS-03c", "11332")
     district = ratio_entry("CQS-03b", "304")
     user = cast.commune_reporter
-    assert roles.SUBMIT in roles.entry_permissions(user, own)
-    assert roles.entry_permissions(user, sibling) == frozenset()
-    assert roles.entry_permissions(user, district) == frozenset()
+    assert roles.SUBMIT in scope.entry_permissions(user, own)
+    assert scope.entry_permissions(user, sibling) == frozenset()
+    assert scope.entry_permissions(user, district) == frozenset()
 
 
 def test_lead_agency_reports_the_city_figure_of_its_targets(cast, target, unit):
@@ -149,7 +149,7 @@ def test_city_reviewer_reviews_every_unit(cast, ratio_entry):
 
 def test_plan_administrator_sees_all_but_records_and_reviews_nothing(cast, ratio_entry):
     entry = ratio_entry("CQS-03b", "304", S.SUBMITTED)
-    assert roles.entry_permissions(cast.plan_admin, entry) == {roles.VIEW}
+    assert scope.entry_permissions(cast.plan_admin, entry) == {roles.VIEW}
     with pytest.raises(PermissionDenied):
         services.entry_approve(entry=entry, user=cast.plan_admin)
 

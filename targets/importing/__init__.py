@@ -8,7 +8,7 @@
   file past the limits before it can exhaust a worker (rows, cell length, an XLSX's
   declared size and uncompressed size: see ``IMPORT_MAX_ROWS`` in the settings).
 
-The service that runs an import is ``targets.services.entries_import``.
+The service that runs an import is ``targets.importing.run.entries_import``.
 """
 
 import csv

@@ -23,9 +23,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.tmp_storages import MediaStorage
 
-from targets import periods, services
+from targets import periods
 from targets.forms import DateInputField, default_plan
 from targets.importing import MAX_BYTES, FileError, read_dataset
+from targets.importing.run import entries_import
 from targets.importing.template import build_template, template_file_name
 from targets.models import Plan
 
@@ -162,7 +163,7 @@ class EntryImportAdminMixin:
         stored = f"{request.user.pk}-{uuid.uuid4().hex}"
         clear_previews()
         _storage(stored).save(upload.cleaned_data["file"].read())
-        report = services.entries_import(
+        report = entries_import(
             dataset=upload.dataset, file_name=file_name, user=request.user, submit=submit
         )
         confirm = ConfirmForm(initial={"stored": stored, "file_name": file_name, "submit": submit})
@@ -193,7 +194,7 @@ class EntryImportAdminMixin:
             storage.remove()
             messages.error(request, str(error))
             return HttpResponseRedirect(reverse("admin:targets_progressentry_import"))
-        report = services.entries_import(
+        report = entries_import(
             dataset=dataset,
             file_name=file_name,
             user=request.user,

@@ -25,7 +25,7 @@ from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from targets import roles, services
+from targets import roles, scope, services
 from targets.importing import columns
 from targets.importing.widgets import (
     CachedCodeWidget,
@@ -128,7 +128,6 @@ class ProgressEntryResource(resources.ModelResource):
         self.submit = submit
         self.on_row = on_row
         self.reason = _("Nhập từ tệp (import): %(file)s") % {"file": file_name}
-        self.submit_reason = _("Gửi duyệt khi nhập từ tệp (import): %(file)s") % {"file": file_name}
         self.new_submit_reason = _("Nhập từ tệp và gửi duyệt (import): %(file)s") % {
             "file": file_name
         }
@@ -222,7 +221,7 @@ class ProgressEntryResource(resources.ModelResource):
                 % {"row": first + 1}
             ]
             return
-        if not roles.may_report(self.user, entry.target, entry.unit):
+        if not scope.may_report(self.user, entry.target, entry.unit):
             errors["unit"] = [
                 _(
                     "Đơn vị %(unit)s nằm ngoài phạm vi báo cáo của bạn: bạn không được "
@@ -237,7 +236,7 @@ class ProgressEntryResource(resources.ModelResource):
             errors["status"] = [
                 _("Số liệu kỳ này đã được duyệt nên bị khoá; cần người duyệt mở lại trước khi sửa.")
             ]
-        elif roles.CHANGE not in roles.entry_permissions(self.user, entry):
+        elif roles.CHANGE not in scope.entry_permissions(self.user, entry):
             errors["status"] = [
                 _(
                     "Số liệu kỳ này đang ở trạng thái “%(status)s”; chỉ sửa được số liệu "
@@ -268,27 +267,21 @@ class ProgressEntryResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         """New entries are checked now and stored together after the last row
         (``after_import``); edits of existing entries are stored row by row through
-        ``entry_update`` (then ``entry_submit``): version check and history there."""
+        ``entry_save`` (sent to review too with ``submit``): version check and one
+        history row there."""
         try:
             if is_create:
                 services.entry_check_new(entry=instance, user=self.user, submit=self.submit)
                 self.new_entries.append(instance)
                 return
-            entry = services.entry_update(
+            services.entry_save(
                 entry=instance,
                 user=self.user,
                 expected_version=instance.version,
-                reason=self.reason,
+                submit=self.submit,
+                reason=self.new_submit_reason if self.submit else self.reason,
                 bulk=True,
             )
-            if self.submit:
-                services.entry_submit(
-                    entry=entry,
-                    user=self.user,
-                    expected_version=entry.version,
-                    reason=self.submit_reason,
-                    bulk=True,
-                )
         except PermissionDenied as refused:
             raise ValidationError({"unit": [str(refused)]}) from None
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from targets import periods, roles
+from targets import periods, scope
 from targets.formatting import safe_cell
 from targets.importing import columns
-from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target
+from targets.models import ProgressEntry, Target
 
 EDITABLE = PatternFill("solid", fgColor="FFF2CC")
 HEADER = PatternFill("solid", fgColor="D9E1F2")
@@ -51,17 +51,14 @@ def template_rows(*, user, plan, period_end: datetime.date):
         return []
     targets = [
         target
-        for target in Target.objects.for_scope(user, [Membership.Role.REPORTER])
+        for target in scope.reportable_targets(user)
         .filter(plan=plan)
         .select_related("plan")
         .order_by("pillar__order", "order", "code")
         if periods.is_period_end(period_end, target.frequency)
     ]
     units = list(
-        AdministrativeUnit.objects.reportable_by(user)
-        .active_on(period_end)
-        .select_related("parent")
-        .order_by("code")
+        scope.reportable_units(user).active_on(period_end).select_related("parent").order_by("code")
     )
     entries = {
         (entry.target_id, entry.unit_id): entry
@@ -71,7 +68,7 @@ def template_rows(*, user, plan, period_end: datetime.date):
     for target in targets:
         for unit in units:
             if not (
-                unit.reports_at(target.reporting_units) and roles.may_report(user, target, unit)
+                unit.reports_at(target.reporting_units) and scope.may_report(user, target, unit)
             ):
                 continue
             entry = entries.get((target.pk, unit.pk))

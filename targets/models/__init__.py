@@ -5,10 +5,11 @@ lives in ``Meta.constraints``; rules that need the target live in ``clean()``.
 
 One module per part: ``plans`` (plans, pillars, targets), ``units`` (the unit tree),
 ``entries`` (the progress entry) and ``entry_queries`` (its queryset), ``memberships``.
-Import the models from here: ``from targets.models import ProgressEntry``.
+Import the models from here: ``from targets.models import ProgressEntry``. Who sees
+which rows is not decided here but in ``targets.scope``; the roll-up is ``targets.rollup``.
 """
 
-from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
+from targets.models.base import LocalizedNameMixin
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
 from targets.models.memberships import Membership
@@ -26,5 +27,4 @@ __all__ = [
     "ProgressEntryQuerySet",
     "Target",
     "TargetQuerySet",
-    "user_is_plan_administrator",
 ]

@@ -1,17 +1,7 @@
-"""Helpers every model module shares: the plan-administrator check, localized names.
-(Numbers are written by ``targets.formatting``.)"""
+"""Helpers every model module shares: localized names. (Numbers are written by
+``targets.formatting``; who sees what is decided by ``targets.scope``.)"""
 
 from django.utils.translation import get_language
-
-
-def user_is_plan_administrator(user) -> bool:
-    from targets.roles import PLAN_ADMINISTRATORS
-
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_is_plan_administrator"):
-        user._is_plan_administrator = user.groups.filter(name=PLAN_ADMINISTRATORS).exists()
-    return user._is_plan_administrator
 
 
 class LocalizedNameMixin:

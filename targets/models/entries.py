@@ -266,10 +266,7 @@ class ProgressEntry(models.Model):
                     },
                 )
         if unit is not None:
-            level_ok = AdministrativeUnit.objects.filter(
-                AdministrativeUnit.reporting_level_q(target.reporting_units), pk=unit.pk
-            ).exists()
-            if not level_ok:
+            if not unit.reports_at(target.reporting_units):
                 add(
                     "unit",
                     _(

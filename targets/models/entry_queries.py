@@ -1,4 +1,5 @@
-"""The progress entries' queryset: scope, latest approved figures, roll-ups, exports."""
+"""The progress entries' queryset: latest approved entries, the series of changes,
+exports. Scope is ``targets.scope``; the roll-up is ``targets.rollup``."""
 
 import datetime
 from decimal import Decimal
@@ -8,13 +9,10 @@ from django.db import connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lag
-from django.db.models.sql.where import AND, WhereNode
 
 from targets import periods
-from targets.models.base import user_is_plan_administrator
-from targets.models.memberships import Membership
 from targets.models.plans import Target
-from targets.models.units import REPORTING_LEVEL_KEYS, AdministrativeUnit
+from targets.models.units import AdministrativeUnit, reporting_level_sql
 from targets.sqltext import export_text
 
 
@@ -30,16 +28,6 @@ def current_period_q(as_of: datetime.date, prefix: str = "") -> Q:
             }
         )
     return q
-
-
-def _entry_scope_q(user, roles) -> Q:
-    units = AdministrativeUnit.objects.for_scope(user, roles)
-    return Q(unit__in=units) | Q(
-        target__reporting_units=Target.ReportingUnits.CITY,
-        unit__level=AdministrativeUnit.Level.CITY,
-        unit__kind=AdministrativeUnit.Kind.CITY,
-        target__responsible_unit__in=units,
-    )
 
 
 def _field_at(model, path: str):
@@ -78,27 +66,24 @@ class EqualsAnyOf(models.lookups.Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
-def reporting_level_match_sql() -> tuple[str, list]:
-    """SQL matching a target ``t`` with the units ``u`` at its reporting level (see
-    ``REPORTING_LEVEL_KEYS``), and its parameters."""
-    sql = " OR ".join(
-        "(t.reporting_units = %s"
-        + "".join(
-            f" AND u.{column} = %s" for column, value in (("level", lv), ("kind", kd)) if value
-        )
-        + ")"
-        for lv, kd in REPORTING_LEVEL_KEYS.values()
-    )
-    params = []
-    for reporting_units, (lv, kd) in REPORTING_LEVEL_KEYS.items():
-        params += [reporting_units, *(value for value in (lv, kd) if value)]
-    return sql, params
+def target_filter_sql(targets, column: str = "t.id") -> tuple[str, list] | None:
+    """SQL limiting ``column`` to ``targets`` (a Target queryset, compiled as a
+    subquery, or an iterable of targets or ids) and its parameters; None when the
+    iterable is empty."""
+    if isinstance(targets, models.QuerySet):
+        sql, params = targets.order_by().values("pk").query.sql_with_params()
+        return f"{column} IN ({sql})", list(params)
+    ids = sorted({getattr(target, "pk", target) for target in targets})
+    if not ids:
+        return None
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def latest_approved_ids_sql(target_ids: list[int], as_of: datetime.date) -> tuple[str, list]:
-    """SQL (and its parameters) selecting, for each target of ``target_ids`` and each
-    unit at its reporting level (active or not), the id of the unit's latest approved
-    entry with ``period_end <= as_of`` (NULL when there is none).
+def latest_approved_ids_sql(target_filter: tuple[str, list], as_of: datetime.date, entry_model):
+    """SQL (and its parameters) selecting, for each target of ``target_filter`` (see
+    :func:`target_filter_sql`) and each unit at its reporting level (active or not),
+    the id of the unit's latest approved entry with ``period_end <= as_of`` (NULL when
+    there is none).
 
     One probe of the partial index ``targets_entry_latest_approved`` (target, unit,
     period_end DESC) per pair: its cost follows the number of targets and units, not
@@ -106,20 +91,18 @@ def latest_approved_ids_sql(target_ids: list[int], as_of: datetime.date) -> tupl
     not at the target's reporting level (``ProgressEntry.clean`` refuses them) are not
     found this way.
     """
-    from targets.models.entries import ProgressEntry
-
-    entry = ProgressEntry._meta.db_table
+    entry_table = entry_model._meta.db_table
     target = Target._meta.db_table
     unit = AdministrativeUnit._meta.db_table
-    level_match, level_params = reporting_level_match_sql()
-    placeholders = ", ".join(["%s"] * len(target_ids))
+    level_match, level_params = reporting_level_sql()
+    where, where_params = target_filter
     sql = (
-        f"SELECT (SELECT e.id FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
+        f"SELECT (SELECT e.id FROM {entry_table} e WHERE e.target_id = t.id AND e.unit_id = u.id"
         f" AND e.status = %s AND e.period_end <= %s ORDER BY e.period_end DESC LIMIT 1)"
         f" FROM {target} t INNER JOIN {unit} u ON ({level_match})"
-        f" WHERE t.id IN ({placeholders})"
+        f" WHERE {where}"
     )
-    return sql, [ProgressEntry.Status.APPROVED, as_of, *level_params, *target_ids]
+    return sql, [entry_model.Status.APPROVED, as_of, *level_params, *where_params]
 
 
 class ProgressEntryQuerySet(models.QuerySet):
@@ -132,58 +115,24 @@ class ProgressEntryQuerySet(models.QuerySet):
             Q(unit=unit.pk) | Q(unit__parent=unit.pk) | Q(unit__parent__parent=unit.pk)
         )
 
-    def for_scope(self, user, roles=None):
-        """Entries ``user`` may see (with one of ``roles``, if given): those of the units
-        of its scope (see ``AdministrativeUnit.for_scope``), and the city figure of the
-        city-wide targets a unit of its scope leads."""
-        if user.is_superuser or user_is_plan_administrator(user):
-            return self.all()
-        return self.filter(_entry_scope_q(user, roles))
+    def latest_approved(self, as_of: datetime.date, *, targets):
+        """Each (target, unit)'s latest approved entry with ``period_end <= as_of``, for
+        the targets ``targets`` (a Target queryset, or an iterable of targets or ids).
 
-    def for_admin(self, user):
-        """Entries ``user`` works on in the admin: every entry in its reporter scope,
-        and the entries past draft in its reviewer scope (drafts are the reporter's own
-        work until submitted). Superusers and plan administrators see all."""
-        if user.is_superuser or user_is_plan_administrator(user):
-            return self.all()
-        return self.filter(
-            _entry_scope_q(user, [Membership.Role.REPORTER])
-            | (
-                _entry_scope_q(user, [Membership.Role.REVIEWER])
-                & ~Q(status=self.model.Status.DRAFT)
-            )
-        )
+        One row per (target, unit) pair; only approved entries count. The filters of
+        this queryset (units, ``within``) narrow the rows; they never change which
+        entry is a unit's latest.
 
-    def latest_approved(self, as_of: datetime.date):
-        """Each (target, unit)'s latest approved entry with ``period_end <= as_of``.
-
-        One row per (target, unit) pair; only approved entries count. Chain further
-        filters (a plan, a target, a set of units) before or after calling this.
-
-        How (a hidden cost): when the queryset is already limited to some targets
-        (``target=`` or ``target__in=`` a list), the latest entries are found with one
-        index probe per (target, unit at the target's reporting level) on
-        ``targets_entry_latest_approved``, whatever the number of older entries: see
-        :func:`latest_approved_ids_sql`. Otherwise every approved entry is checked
-        against a correlated subquery, which grows with the entries.
+        How (a hidden cost): one index probe per (target, unit at the target's
+        reporting level) on ``targets_entry_latest_approved``, whatever the number of
+        older entries (:func:`latest_approved_ids_sql`, the same probes on every
+        backend). Always this way: the path never depends on this queryset's filters.
         """
-        target_ids = self._filtered_target_ids()
-        approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=as_of)
-        if target_ids is None:
-            latest = (
-                self.model.objects.filter(
-                    target=models.OuterRef("target"),
-                    unit=models.OuterRef("unit"),
-                    status=self.model.Status.APPROVED,
-                    period_end__lte=as_of,
-                )
-                .order_by("-period_end")
-                .values("period_end")[:1]
-            )
-            return approved.filter(period_end=models.Subquery(latest))
-        if not target_ids:
+        target_filter = target_filter_sql(targets)
+        if target_filter is None:
             return self.none()
-        sql, params = latest_approved_ids_sql(sorted(target_ids), as_of)
+        approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=as_of)
+        sql, params = latest_approved_ids_sql(target_filter, as_of, self.model)
         ids = RawSQL(sql, params, output_field=models.BigIntegerField())
         if connections[self.db].vendor == "postgresql":
             # ``id = ANY(ARRAY(...))``: the ids are computed once (an InitPlan), then
@@ -191,155 +140,6 @@ class ProgressEntryQuerySet(models.QuerySet):
             # probes against every entry of the targets instead.
             return approved.filter(EqualsAnyOf(models.F("pk"), ids))
         return approved.filter(pk__in=ids)
-
-    def _filtered_target_ids(self) -> set[int] | None:
-        """The target ids a top-level ``target=`` / ``target__in=`` filter of literal
-        values limits this queryset to (the intersection of several), else None."""
-        field = self.model._meta.get_field("target")
-        found = None
-
-        def visit(node):
-            nonlocal found
-            if node.connector != AND or node.negated:
-                return
-            for child in node.children:
-                if isinstance(child, WhereNode):
-                    visit(child)
-                    continue
-                lhs = getattr(child, "lhs", None)
-                if getattr(lhs, "target", None) is not field:
-                    continue
-                if getattr(lhs, "alias", None) != self.query.base_table:
-                    continue
-                values = None
-                if child.lookup_name == "exact":
-                    values = [child.rhs]
-                elif child.lookup_name == "in" and isinstance(child.rhs, (list, tuple, set)):
-                    values = list(child.rhs)
-                if values is None:
-                    continue
-                ids = {getattr(value, "pk", value) for value in values}
-                if all(isinstance(pk, int) for pk in ids):
-                    found = ids if found is None else found & ids
-
-        visit(self.query.where)
-        return found
-
-    def rollup(self, as_of: datetime.date, *, by_district: bool = False, units=None):
-        """Per target (and per district when ``by_district``), over each unit's latest
-        approved entry on or before ``as_of``: Σ numerator, Σ denominator, Σ value, the
-        single value when one unit reported, how many units have a figure, how many
-        reported for the current period, and the newest period. ``units``: only the
-        entries of these units (an AdministrativeUnit queryset).
-
-        One query, one row per group (dicts), ordered by target (and district). Ratios
-        are computed from the sums by ``targets.progress``, never as an average of
-        percentages.
-
-        How: on PostgreSQL, when the queryset is only limited to some targets, the
-        aggregates are computed straight over one index probe per (target, unit at its
-        reporting level) (:meth:`_rollup_by_probes`); otherwise over
-        ``latest_approved``.
-        """
-        target_ids = self._filtered_target_ids()
-        if (
-            connections[self.db].vendor == "postgresql"
-            and target_ids is not None
-            and self._filters_only_targets()
-        ):
-            return self._rollup_by_probes(sorted(target_ids), as_of, by_district, units)
-        qs = self if units is None else self.filter(unit__in=units)
-        keys = ["target"]
-        if by_district:
-            # A commune's district is its parent; a district is its own.
-            keys.append("district")
-            qs = qs.latest_approved(as_of).annotate(
-                district=models.Case(
-                    models.When(unit__level="district", then=models.F("unit")),
-                    default=models.F("unit__parent"),
-                )
-            )
-        else:
-            qs = qs.latest_approved(as_of)
-        return (
-            qs.values(*keys)
-            .annotate(
-                numerator_sum=models.Sum("numerator"),
-                denominator_sum=models.Sum("denominator"),
-                value_sum=models.Sum("value"),
-                value_max=models.Max("value"),
-                units_with_figure=models.Count("id"),
-                units_current=models.Count("id", filter=current_period_q(as_of)),
-                last_period=models.Max("period_end"),
-            )
-            .order_by(*keys)
-        )
-
-    def _filters_only_targets(self) -> bool:
-        """True when every filter of this queryset is a ``target=`` / ``target__in=``
-        one (what :meth:`_filtered_target_ids` reads)."""
-        field = self.model._meta.get_field("target")
-        where = self.query.where
-        if where.connector != AND or where.negated or self.query.is_sliced or self.query.distinct:
-            return False
-        return all(
-            getattr(getattr(child, "lhs", None), "target", None) is field
-            and child.lookup_name in ("exact", "in")
-            for child in where.children
-        )
-
-    def _rollup_by_probes(self, target_ids, as_of, by_district, units) -> list[dict]:
-        """PostgreSQL: ``rollup`` as one pass over (target, unit) pairs, each unit's
-        latest approved entry found by ``CROSS JOIN LATERAL (… LIMIT 1)`` on
-        ``targets_entry_latest_approved``, whose included columns hold the figures: an
-        index-only scan per pair, however many older entries the unit has."""
-        if not target_ids:
-            return []
-        entry = self.model._meta.db_table
-        level_match, params = reporting_level_match_sql()
-        current = " ".join(
-            f"WHEN '{frequency}' THEN %s::date" for frequency in periods.PERIOD_END_MONTHS
-        )
-        current_params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
-        keys = ["t.id"]
-        columns = ["t.id AS target"]
-        if by_district:
-            keys.append("district")
-            columns.append(
-                "CASE WHEN u.level = 'district' THEN u.id ELSE u.parent_id END AS district"
-            )
-        unit_filter = ""
-        unit_params = []
-        if units is not None:
-            unit_sql, unit_params = units.values("pk").query.sql_with_params()
-            unit_filter = f" AND u.id IN ({unit_sql})"
-        sql = (
-            f"SELECT {', '.join(columns)}, SUM(l.numerator) AS numerator_sum,"
-            " SUM(l.denominator) AS denominator_sum, SUM(l.value) AS value_sum,"
-            " MAX(l.value) AS value_max, COUNT(*) AS units_with_figure,"
-            f" COUNT(*) FILTER (WHERE l.period_end = CASE t.frequency {current} END)"
-            " AS units_current, MAX(l.period_end) AS last_period"
-            f" FROM {Target._meta.db_table} t"
-            f" INNER JOIN {AdministrativeUnit._meta.db_table} u ON ({level_match})"
-            " CROSS JOIN LATERAL (SELECT e.numerator, e.denominator, e.value, e.period_end"
-            f" FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
-            " AND e.status = %s AND e.period_end <= %s"
-            " ORDER BY e.period_end DESC LIMIT 1) l"
-            f" WHERE t.id IN ({', '.join(['%s'] * len(target_ids))}){unit_filter}"
-            f" GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}"
-        )
-        params = [
-            *current_params,
-            *params,
-            self.model.Status.APPROVED,
-            as_of,
-            *target_ids,
-            *unit_params,
-        ]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            names = [column.name for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def rollup_changes_by_period(self, as_of: datetime.date):
         """Per target and period end P (``P <= as_of``), how the roll-up changes at P.
@@ -416,12 +216,13 @@ class ProgressEntryQuerySet(models.QuerySet):
 
     # --- Reports and exports (targets.reports) ---
 
-    def unit_figures(self, as_of: datetime.date):
-        """Each (target, unit)'s latest approved figure on or before ``as_of`` as dicts:
-        ``target``, ``unit`` (ids), ``value``, ``numerator``, ``denominator`` (in the
-        target's unit), ``period_end``, ``approved_at``. One query."""
+    def unit_figures(self, as_of: datetime.date, *, targets):
+        """Each (target, unit)'s latest approved figure on or before ``as_of``, for
+        ``targets`` (as :meth:`latest_approved`), as dicts: ``target``, ``unit`` (ids),
+        ``value``, ``numerator``, ``denominator`` (in the target's unit),
+        ``period_end``, ``approved_at``. One query."""
         return (
-            self.latest_approved(as_of)
+            self.latest_approved(as_of, targets=targets)
             .values(
                 "target",
                 "unit",

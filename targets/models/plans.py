@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets import periods
-from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
-from targets.models.units import REPORTING_LEVEL_KEYS, AdministrativeUnit
+from targets.models.base import LocalizedNameMixin
+from targets.models.units import AdministrativeUnit
 
 
 class PlanManager(models.Manager):
@@ -89,27 +89,6 @@ class Pillar(LocalizedNameMixin, models.Model):
 class TargetQuerySet(models.QuerySet):
     def with_relations(self):
         return self.select_related("plan", "pillar", "responsible_unit")
-
-    def for_scope(self, user, roles=None):
-        """Targets ``user`` works on (with one of ``roles``, if given): those reported at
-        a level where a unit of its scope sits, and the city-wide targets a unit of its
-        scope leads. Superusers and plan administrators see all. One query."""
-        if user.is_superuser or user_is_plan_administrator(user):
-            return self.all()
-        scope = AdministrativeUnit.objects.for_scope(user, roles)
-        present = set(scope.values_list("level", "kind").distinct())
-        levels = [
-            reporting_units
-            for reporting_units, (level, kind) in REPORTING_LEVEL_KEYS.items()
-            if any(
-                (level is None or lv == level) and (kind is None or kd == kind)
-                for lv, kd in present
-            )
-        ]
-        return self.filter(
-            Q(reporting_units__in=levels)
-            | Q(reporting_units=Target.ReportingUnits.CITY, responsible_unit__in=scope)
-        )
 
 
 class TargetManager(models.Manager.from_queryset(TargetQuerySet)):

@@ -8,16 +8,39 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.models.base import LocalizedNameMixin, user_is_plan_administrator
+from targets.models.base import LocalizedNameMixin
 
-# (level, kind) of the units that report a target, by its ``reporting_units``
-# (None: any). The city figure is reported for the city unit itself.
+# The reporting-level mapping, written once: (level, kind) of the units that report a
+# target, by its ``reporting_units`` (None: any). The city figure is reported for the
+# city unit itself. ``reporting_level_q`` (the ORM), ``reporting_level_sql`` (raw SQL)
+# and ``level_reports`` (Python) all read it.
 REPORTING_LEVEL_KEYS = {
     "city": ("city", "city"),
     "agencies": (None, "agency"),
     "districts": ("district", None),
     "communes": ("commune", None),
 }
+
+
+def level_reports(reporting_units: str, level: str, kind: str) -> bool:
+    """Whether a unit of ``level`` and ``kind`` reports targets at ``reporting_units``."""
+    wanted_level, wanted_kind = REPORTING_LEVEL_KEYS[reporting_units]
+    return wanted_level in (None, level) and wanted_kind in (None, kind)
+
+
+def reporting_level_sql(target: str = "t", unit: str = "u") -> tuple[str, list]:
+    """SQL matching a target (alias ``target``) with the units (alias ``unit``) at its
+    reporting level, and its parameters."""
+    parts, params = [], []
+    for reporting_units, (level, kind) in REPORTING_LEVEL_KEYS.items():
+        sql = f"({target}.reporting_units = %s"
+        params.append(reporting_units)
+        for column, value in (("level", level), ("kind", kind)):
+            if value:
+                sql += f" AND {unit}.{column} = %s"
+                params.append(value)
+        parts.append(sql + ")")
+    return " OR ".join(parts), params
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -35,56 +58,6 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def at_reporting_level(self, reporting_units: str):
         """Units that report a target whose ``reporting_units`` is the given value."""
         return self.filter(AdministrativeUnit.reporting_level_q(reporting_units))
-
-    def for_scope(self, user, roles=None):
-        """Units ``user`` may see: those of its memberships (with one of ``roles``, if
-        given) and every unit below them. Superusers and plan administrators see all."""
-        if user.is_superuser or user_is_plan_administrator(user):
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        from targets.models.memberships import Membership
-
-        memberships = Membership.objects.filter(user=user)
-        if roles is not None:
-            memberships = memberships.filter(role__in=roles)
-        unit_ids = memberships.values("unit")
-        return self.filter(
-            Q(pk__in=unit_ids) | Q(parent__in=unit_ids) | Q(parent__parent__in=unit_ids)
-        )
-
-    def of_member(self, user):
-        """The units ``user`` holds a membership on (any role), district before commune."""
-        return (
-            self.filter(memberships__user=user.pk)
-            .distinct()
-            .order_by(
-                models.Case(
-                    models.When(level="city", then=0),
-                    models.When(level="district", then=1),
-                    default=2,
-                ),
-                "code",
-            )
-        )
-
-    def reportable_by(self, user):
-        """Units ``user`` may record entries for: its reporter scope, plus the city
-        itself when a unit of that scope leads a city-wide target (the lead agency
-        reports the city figure)."""
-        if user.is_superuser or user_is_plan_administrator(user):
-            return self.all()
-        from targets.models.memberships import Membership
-        from targets.models.plans import Target
-
-        scope = AdministrativeUnit.objects.for_scope(user, roles=[Membership.Role.REPORTER])
-        leads_city_target = Target.objects.filter(
-            reporting_units=Target.ReportingUnits.CITY, responsible_unit__in=scope
-        )
-        return self.filter(
-            Q(pk__in=scope.values("pk"))
-            | (Q(level="city", kind="city") & Q(models.Exists(leads_city_target)))
-        )
 
     def expected_counts(self, as_of: datetime.date):
         """Active units on ``as_of`` counted by (level, kind, parent id): one query.
@@ -184,15 +157,7 @@ class AdministrativeUnit(LocalizedNameMixin, models.Model):
     def reports_at(self, reporting_units: str) -> bool:
         """True when this unit reports targets whose ``reporting_units`` is the given value
         (the Python twin of ``reporting_level_q``)."""
-        from targets.models.plans import Target
-
-        return {
-            Target.ReportingUnits.CITY: self.level == self.Level.CITY
-            and self.kind == self.Kind.CITY,
-            Target.ReportingUnits.AGENCIES: self.kind == self.Kind.AGENCY,
-            Target.ReportingUnits.DISTRICTS: self.level == self.Level.DISTRICT,
-            Target.ReportingUnits.COMMUNES: self.level == self.Level.COMMUNE,
-        }[reporting_units]
+        return level_reports(reporting_units, self.level, self.kind)
 
     @property
     def district(self):

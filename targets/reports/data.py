@@ -298,14 +298,16 @@ def gather_report(
     units_by_level = defaultdict(list)
     for unit in units.order_by("code"):
         for level, _label in LEVELS:
-            if _unit_reports_at(unit, level):
+            if unit.reports_at(level):
                 units_by_level[level].append(unit)
 
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     if within is not None:
         entries = entries.within(within)
     # 5 each unit's latest approved figure
-    latest = {(row["target"], row["unit"]): row for row in entries.unit_figures(as_of)}
+    latest = {
+        (row["target"], row["unit"]): row for row in entries.unit_figures(as_of, targets=targets)
+    }
     # 6 entries of the current period, any status (who has not reported, and why)
     current = {
         (target_id, unit_id): status
@@ -365,16 +367,6 @@ def gather_report(
         levels=levels,
         missing=missing,
     )
-
-
-def _unit_reports_at(unit: AdministrativeUnit, level: str) -> bool:
-    if level == Target.ReportingUnits.CITY:
-        return unit.kind == AdministrativeUnit.Kind.CITY
-    if level == Target.ReportingUnits.AGENCIES:
-        return unit.kind == AdministrativeUnit.Kind.AGENCY
-    if level == Target.ReportingUnits.DISTRICTS:
-        return unit.level == AdministrativeUnit.Level.DISTRICT
-    return unit.level == AdministrativeUnit.Level.COMMUNE
 
 
 def _group_by_pillar(figures):

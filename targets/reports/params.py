@@ -8,14 +8,11 @@ Vietnamese for the person who typed the address or the command.
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from targets import scope
 from targets.formatting import ParseError, parse_as_of
-from targets.models import AdministrativeUnit, Membership, Plan, user_is_plan_administrator
-
-# Level order, highest first: a person's report covers their highest unit.
-_LEVEL_RANK = {"city": 0, "district": 1, "commune": 2}
+from targets.models import AdministrativeUnit, Plan
 
 
 class ReportParameterError(ValueError):
@@ -52,33 +49,9 @@ def get_unit(code: str) -> AdministrativeUnit:
 
 
 def report_unit_for(user, unit_code: str | None = None) -> AdministrativeUnit | None:
-    """The units a report for ``user`` covers: None for the whole city (superusers, plan
-    administrators and members of the city), else their highest unit (a district's
-    viewer gets the district). ``unit_code`` narrows it to a unit inside their scope.
-
-    Raises PermissionDenied for a unit outside the scope or a user with no unit.
-    """
-    sees_all = user.is_superuser or user_is_plan_administrator(user)
-    if unit_code:
-        unit = get_unit(unit_code)
-        if (
-            not sees_all
-            and not AdministrativeUnit.objects.for_scope(user).filter(pk=unit.pk).exists()
-        ):
-            raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi được phân quyền của bạn."))
-        return unit
-    if sees_all:
-        return None
-    units = [
-        membership.unit
-        for membership in Membership.objects.filter(user=user).select_related(
-            "unit__parent__parent"
-        )
-    ]
-    if not units:
-        raise PermissionDenied(_("Tài khoản của bạn chưa được phân quyền đơn vị nào."))
-    top = min(units, key=lambda unit: (_LEVEL_RANK[unit.level], unit.kind != "city", unit.code))
-    return None if top.kind == AdministrativeUnit.Kind.CITY else top
+    """The units a report for ``user`` covers (``targets.scope.report_unit``), narrowed
+    to the unit of ``unit_code`` when given. Raises PermissionDenied outside the scope."""
+    return scope.report_unit(user, get_unit(unit_code) if unit_code else None)
 
 
 def resolve_report_args(

@@ -301,8 +301,7 @@ def test_reviewer_returns_then_approves_entry(session_for):
         "Tạo mới",
         "Gửi duyệt",
         f"Trả lại: {RETURN_REASON}",
-        "Sửa số liệu",
-        "Gửi duyệt",
+        "Sửa số liệu và gửi duyệt",  # "Lưu và gửi duyệt": one save, one history row
         "Duyệt: Đã đối chiếu với sổ theo dõi.",
     ]
 

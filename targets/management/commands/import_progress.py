@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from targets import services
 from targets.importing import MAX_BYTES, FileError, read_dataset
+from targets.importing.run import entries_import
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         except FileError as error:
             raise CommandError(str(error)) from None
         with tqdm(total=len(dataset), unit=" dòng", disable=None, file=self.stderr) as bar:
-            report = services.entries_import(
+            report = entries_import(
                 dataset=dataset,
                 file_name=path.name,
                 user=importer,

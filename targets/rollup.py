@@ -1,0 +1,225 @@
+"""The roll-up: a target's figure over a set of units as of a date, in one query.
+
+:func:`rollup` is the one entry point. Pages (``targets.progress``), reports
+(``targets.reports``), exports and the API call it; nothing else aggregates entries.
+
+Each unit counts with its latest approved entry whose ``period_end <= as_of``; ratios
+are computed later from the sums (``targets.progress.figure_from_row``), never as an
+average of percentages.
+
+One SQL path per backend, chosen by the backend alone (never by looking at a
+queryset's filters):
+
+- PostgreSQL: one pass over (target, unit at its reporting level) pairs, each unit's
+  latest approved entry found by ``CROSS JOIN LATERAL (… LIMIT 1)`` on the partial
+  index ``targets_entry_latest_approved``, whose included columns hold the figures: an
+  index-only scan per pair, however many older entries the unit has.
+- SQLite (and any other backend): the same probes give the latest entries' ids
+  (``ProgressEntryQuerySet.latest_approved``); the ORM aggregates over them.
+
+``by="period"`` gives the figure at each period end instead (a window over each
+unit's approved entries, the same SQL everywhere).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import connections, models, router
+
+from targets import periods
+from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.models.entry_queries import current_period_q, target_filter_sql
+from targets.models.units import reporting_level_sql
+
+BY = (None, "district", "period")
+
+# Every row of ``rollup`` carries these (plus ``target``, and ``district`` or
+# ``period_end`` when grouped by them).
+SUMS = ("numerator_sum", "denominator_sum", "value_sum", "units_with_figure", "units_current")
+MAXIMA = ("value_max", "last_period")
+
+
+def rollup(
+    *,
+    as_of: datetime.date,
+    plan=None,
+    targets=None,
+    units=None,
+    by: str | None = None,
+) -> list[dict]:
+    """Per target of ``targets`` (a Target queryset, or an iterable of targets or
+    ids; default: every target of ``plan``), over each unit's latest approved entry
+    on or before ``as_of``: ``numerator_sum``, ``denominator_sum``, ``value_sum``,
+    ``value_max`` (the value when one unit reported), ``units_with_figure``,
+    ``units_current`` (units whose figure is for the current period) and
+    ``last_period`` (the newest period end).
+
+    ``units``: only the entries of these units (an AdministrativeUnit queryset, or an
+    iterable of units); default every unit. ``by``: None (one row per target),
+    ``"district"`` (one row per target and district: a commune's district is its
+    parent, a district is its own, a city agency's is the city, the city's None) or
+    ``"period"`` (one row per target and period end up to ``as_of`` with entries: the
+    roll-up as of that period end).
+
+    One query. A list of dicts ordered by target (then district or period end);
+    targets without any figure have no row.
+    """
+    if by not in BY:
+        raise ValueError(f"by must be one of {BY}, not {by!r}")
+    if targets is None:
+        if plan is None:
+            raise ValueError("rollup needs a plan or targets")
+        targets = Target.objects.filter(plan=plan)
+    elif plan is not None:
+        targets = _of_plan(targets, plan)
+    if units is not None and not isinstance(units, models.QuerySet):
+        units = AdministrativeUnit.objects.filter(pk__in=[getattr(u, "pk", u) for u in units])
+    target_filter = target_filter_sql(targets)
+    if target_filter is None:
+        return []
+    if by == "period":
+        return _by_period(targets, as_of, units)
+    alias = router.db_for_read(ProgressEntry)
+    if connections[alias].vendor == "postgresql":
+        return _rollup_by_probes(target_filter, as_of, units, by, alias)
+    return _rollup_over_latest(targets, as_of, units, by, alias)
+
+
+def _of_plan(targets, plan):
+    """``targets`` limited to ``plan`` (a queryset: no query of its own)."""
+    if not isinstance(targets, models.QuerySet):
+        targets = Target.objects.filter(pk__in=[getattr(t, "pk", t) for t in targets])
+    return targets.filter(plan=plan)
+
+
+def _rollup_by_probes(target_filter, as_of, units, by, alias) -> list[dict]:
+    """PostgreSQL: the roll-up straight over one index probe per (target, unit)."""
+    entry = ProgressEntry._meta.db_table
+    level_match, level_params = reporting_level_sql()
+    current = " ".join(
+        f"WHEN '{frequency}' THEN %s::date" for frequency in periods.PERIOD_END_MONTHS
+    )
+    current_params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
+    keys = ["t.id"]
+    columns = ["t.id AS target"]
+    if by == "district":
+        keys.append("district")
+        columns.append("CASE WHEN u.level = 'district' THEN u.id ELSE u.parent_id END AS district")
+    where, where_params = target_filter
+    unit_params = []
+    if units is not None:
+        unit_sql, unit_params = units.order_by().values("pk").query.sql_with_params()
+        where += f" AND u.id IN ({unit_sql})"
+    sql = (
+        f"SELECT {', '.join(columns)}, SUM(l.numerator) AS numerator_sum,"
+        " SUM(l.denominator) AS denominator_sum, SUM(l.value) AS value_sum,"
+        " MAX(l.value) AS value_max, COUNT(*) AS units_with_figure,"
+        f" COUNT(*) FILTER (WHERE l.period_end = CASE t.frequency {current} END)"
+        " AS units_current, MAX(l.period_end) AS last_period"
+        f" FROM {Target._meta.db_table} t"
+        f" INNER JOIN {AdministrativeUnit._meta.db_table} u ON ({level_match})"
+        " CROSS JOIN LATERAL (SELECT e.numerator, e.denominator, e.value, e.period_end"
+        f" FROM {entry} e WHERE e.target_id = t.id AND e.unit_id = u.id"
+        " AND e.status = %s AND e.period_end <= %s"
+        " ORDER BY e.period_end DESC LIMIT 1) l"
+        f" WHERE {where}"
+        f" GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}"
+    )
+    params = [
+        *current_params,
+        *level_params,
+        ProgressEntry.Status.APPROVED,
+        as_of,
+        *where_params,
+        *unit_params,
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _rollup_over_latest(targets, as_of, units, by, alias) -> list[dict]:
+    """Other backends: the ORM's aggregates over the latest entries' ids."""
+    entries = ProgressEntry.objects.using(alias)
+    if units is not None:
+        entries = entries.filter(unit__in=units)
+    entries = entries.latest_approved(as_of, targets=targets)
+    keys = ["target"]
+    if by == "district":
+        keys.append("district")
+        entries = entries.annotate(
+            district=models.Case(
+                models.When(unit__level="district", then=models.F("unit")),
+                default=models.F("unit__parent"),
+            )
+        )
+    return list(
+        entries.values(*keys)
+        .annotate(
+            numerator_sum=models.Sum("numerator"),
+            denominator_sum=models.Sum("denominator"),
+            value_sum=models.Sum("value"),
+            value_max=models.Max("value"),
+            units_with_figure=models.Count("id"),
+            units_current=models.Count("id", filter=current_period_q(as_of)),
+            last_period=models.Max("period_end"),
+        )
+        .order_by(*keys)
+    )
+
+
+def _by_period(targets, as_of, units) -> list[dict]:
+    """The roll-up at each period end with approved entries, from the changes each
+    period brings (``ProgressEntryQuerySet.rollup_changes_by_period``), accumulated.
+    ``units_current`` counts the approved entries of that very period."""
+    entries = ProgressEntry.objects.all()
+    if isinstance(targets, models.QuerySet):
+        entries = entries.filter(target__in=targets)
+    else:
+        entries = entries.filter(target__in=[getattr(t, "pk", t) for t in targets])
+    if units is not None:
+        entries = entries.filter(unit__in=units)
+    rows = []
+    totals: dict = {}
+    for change in entries.rollup_changes_by_period(as_of):
+        target = change["target"]
+        if totals.get("target") != target:
+            totals = {"target": target, "units": 0}
+            for key in ("numerator_sum", "denominator_sum", "value_sum"):
+                totals[key] = None
+        for total, key in (
+            ("numerator_sum", "numerator_change"),
+            ("denominator_sum", "denominator_change"),
+            ("value_sum", "value_change"),
+        ):
+            if change[key] is not None:
+                totals[total] = (totals[total] or Decimal(0)) + change[key]
+        totals["units"] += change["new_units"]
+        rows.append(
+            {
+                "target": target,
+                "period_end": change["period_end"],
+                "numerator_sum": totals["numerator_sum"],
+                "denominator_sum": totals["denominator_sum"],
+                "value_sum": totals["value_sum"],
+                "value_max": totals["value_sum"],  # used only when one unit reports
+                "units_with_figure": totals["units"],
+                "units_current": change["reports"],
+                "last_period": change["period_end"],
+            }
+        )
+    return rows
+
+
+def merge_rows(rows) -> dict:
+    """One ``rollup`` row from rows of the same target over disjoint sets of units
+    (sums are added, maxima kept; None where every row has None)."""
+    merged = {}
+    for key in SUMS:
+        values = [row[key] for row in rows if row[key] is not None]
+        merged[key] = sum(values) if values else None
+    for key in MAXIMA:
+        values = [row[key] for row in rows if row[key] is not None]
+        merged[key] = max(values) if values else None
+    return merged
