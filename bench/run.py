@@ -12,9 +12,11 @@ Environment:
 - ``BENCH_OUT``: where the report goes (default ``bench/RESULTS.md``);
 - ``BENCH_REUSE=1``: keep a database already built at that size (a shortcut while
   working on queries; a real run builds each one afresh);
-- ``BENCH_KEEP=1``: keep the databases afterwards (default: drop them).
+- ``BENCH_KEEP=1``: keep the databases afterwards (default: drop them);
+- ``BENCH_DB_PREFIX``: the start of the databases' names (default ``bench``): on a
+  shared PostgreSQL server each engineer uses a prefix of their own.
 
-Each (backend, size) gets its own fresh database, ``bench_<backend>_<size>`` (SQLite
+Each (backend, size) gets its own fresh database, ``<prefix>_<backend>_<size>`` (SQLite
 files under bench/data/): migrate, load the units and plans, setup_roles,
 ``generate_demo_data --entries N --seed 1``, ANALYZE (VACUUM ANALYZE on PostgreSQL, as
 autovacuum would do). ``bench/measure.py`` then measures it in a separate process; the
@@ -45,6 +47,7 @@ LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "RESULTS.md"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 KEEP = os.environ.get("BENCH_KEEP") == "1"
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 
 BASE_ENV = {
     "DJANGO_DEBUG": "0",
@@ -61,10 +64,18 @@ def log(message):
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+def pg_name(size):
+    return f"{PREFIX}_postgres_{size}"
+
+
+def sqlite_path(size):
+    return DATA / f"{PREFIX}_sqlite_{size}.sqlite3"
+
+
 def database_url(backend, size):
     if backend == "sqlite":
-        return f"sqlite:///{DATA / f'bench_sqlite_{size}.sqlite3'}"
-    return f"{PG}/bench_postgres_{size}"
+        return f"sqlite:///{sqlite_path(size)}"
+    return f"{PG}/{pg_name(size)}"
 
 
 def env_for(url, **extra):
@@ -87,7 +98,7 @@ def entry_count(backend, size):
     """Entries in an existing bench database, None when there is none."""
     try:
         if backend == "sqlite":
-            path = DATA / f"bench_sqlite_{size}.sqlite3"
+            path = sqlite_path(size)
             if not path.exists():
                 return None
             return (
@@ -120,25 +131,25 @@ def build(backend, size):
     started = time.monotonic()
     drop(backend, size)
     if backend == "postgres":
-        psql(f"CREATE DATABASE bench_postgres_{size}")
+        psql(f"CREATE DATABASE {pg_name(size)}")
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "loaddata", "fixtures/units.json", "fixtures/plans.json", "-v0")
     manage(env, "setup_roles", "-v0")
     manage(env, "generate_demo_data", "--entries", str(size), "--seed", "1")
     if backend == "postgres":
-        psql("VACUUM ANALYZE", f"bench_postgres_{size}")
+        psql("VACUUM ANALYZE", pg_name(size))
     else:
-        with sqlite3.connect(DATA / f"bench_sqlite_{size}.sqlite3") as db:
+        with sqlite3.connect(sqlite_path(size)) as db:
             db.execute("ANALYZE")
     log(f"{backend} {size:,}: built in {time.monotonic() - started:.0f} s")
 
 
 def drop(backend, size):
     if backend == "postgres":
-        psql(f"DROP DATABASE IF EXISTS bench_postgres_{size} WITH (FORCE)")
+        psql(f"DROP DATABASE IF EXISTS {pg_name(size)} WITH (FORCE)")
     else:
         for suffix in ("", "-wal", "-shm", "-journal"):
-            (DATA / f"bench_sqlite_{size}.sqlite3{suffix}").unlink(missing_ok=True)
+            Path(f"{sqlite_path(size)}{suffix}").unlink(missing_ok=True)
 
 
 def measure(backend, size):

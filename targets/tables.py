@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from targets.formatting import (
+    date,
     export_number,
     export_part,
     format_target,
@@ -19,36 +20,6 @@ from targets.formatting import (
     percent,
 )
 from targets.status import Status
-
-
-def _memoize_cell_signatures():
-    """django-tables2 inspects the signature of a column's ``render``/``value`` method
-    (``utils.signature``, ``inspect.signature``) for every cell it renders: a third of
-    the time of a 25-row table. A function's signature does not change, so it is kept
-    per function (the ``__func__`` of a bound method: one per column class). Applied
-    once, when this module is imported."""
-    from django_tables2 import utils
-
-    if getattr(utils.signature, "memoized", False):
-        return
-    inspect_signature = utils.signature
-    known = {}
-
-    def signature(fn):
-        key = getattr(fn, "__func__", fn)
-        try:
-            return known[key]
-        except KeyError:
-            known[key] = found = inspect_signature(fn)
-            return found
-        except TypeError:  # an unhashable callable
-            return inspect_signature(fn)
-
-    signature.memoized = True
-    utils.signature = signature
-
-
-_memoize_cell_signatures()
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
 
@@ -93,6 +64,17 @@ class PartColumn(FigureColumn):
         return export_part(value)
 
 
+class ShortDateColumn(tables.Column):
+    """A date in the active language's short format (``31/12/2022``); exports the date.
+    django-tables2's ``DateColumn`` compiles a template for every cell it renders."""
+
+    def render(self, value):
+        return date(value)
+
+    def value(self, value):
+        return value
+
+
 class FigureTable(tables.Table):
     """Columns shared by every table of figures, in export order; page tables pick
     and order them with ``Meta.sequence`` and hide the export-only ones."""
@@ -133,7 +115,7 @@ class FigureTable(tables.Table):
         exclude_from_export=True,
         attrs=NUM,
     )
-    last_period = tables.DateColumn(verbose_name=_("Kỳ báo cáo gần nhất"), short=True)
+    last_period = ShortDateColumn(verbose_name=_("Kỳ báo cáo gần nhất"))
 
     class Meta:
         orderable = True
@@ -148,9 +130,6 @@ class FigureTable(tables.Table):
 
     def render_completeness(self, record):
         return f"{record.reported}/{record.expected}"
-
-    def value_last_period(self, value):
-        return value
 
     def value_unit_name(self, record):
         return record.unit.display_name if record.unit else None
@@ -255,7 +234,7 @@ class DistrictRollupTable(FigureTable):
 class SeriesTable(tables.Table):
     """Target detail: the chart's figures as text (its text alternative)."""
 
-    as_of = tables.DateColumn(verbose_name=_("Cuối kỳ"), short=True)
+    as_of = ShortDateColumn(verbose_name=_("Cuối kỳ"))
     value = FigureColumn(verbose_name=_("Số liệu"))
     expected_value = FigureColumn(verbose_name=_("Mức cần đạt theo tiến độ"))
     status = StatusColumn()
@@ -303,9 +282,7 @@ class CompletenessTable(FigureTable):
     district = tables.Column(
         verbose_name=_("Quận, huyện"), accessor="district__display_name", default=""
     )
-    period_due = tables.DateColumn(
-        verbose_name=_("Kỳ phải báo cáo"), accessor="period_due", short=True
-    )
+    period_due = ShortDateColumn(verbose_name=_("Kỳ phải báo cáo"), accessor="period_due")
 
     class Meta(FigureTable.Meta):
         sequence = (
@@ -327,9 +304,6 @@ class CompletenessTable(FigureTable):
             "reported",
             "expected",
         )
-
-    def value_period_due(self, value):
-        return value
 
 
 class DistrictCountTable(tables.Table):

@@ -1,14 +1,45 @@
 """Shared test setup: the seeded plan and unit tree, and small builders."""
 
 import datetime
+import os
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
 
 SEED_FIXTURES = ["fixtures/units.json", "fixtures/plans.json"]
+
+# Hypothesis: the same examples on every run (``derandomize``: the seed comes from each
+# test's name), so a failure in CI fails again on a developer's machine; no time limit per
+# example and no "too slow" health check, as two test workers share two cores with
+# whatever else runs (a deadline there failed tests at random). ``HYPOTHESIS_PROFILE=
+# explore`` draws new examples on each run and keeps failures in .hypothesis/ (locally,
+# to hunt for new bugs); CI (CI=true) always runs the fixed profile.
+hypothesis_settings.register_profile(
+    "fixed",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "explore", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def hypothesis_profile(environ) -> str:
+    """The Hypothesis profile of this run: "fixed" in CI and by default."""
+    if environ.get("CI") == "true":
+        return "fixed"
+    return environ.get("HYPOTHESIS_PROFILE", "fixed")
+
+
+hypothesis_settings.load_profile(hypothesis_profile(os.environ))
 
 
 @pytest.fixture(scope="session")

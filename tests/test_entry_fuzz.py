@@ -1,10 +1,16 @@
-"""Bad input, generated: a thousand entry forms posted through the admin. None may give a
-server error; none may store an entry that is invalid or outside the reporter's scope."""
+"""Bad input, generated: a thousand entry forms through the admin's add form and save path,
+and more posted through the whole admin page. None may give a server error; none may store
+an entry that is invalid or outside the reporter's scope."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -110,58 +116,159 @@ def entry_forms(draw, target_ids, unit_ids):
     }
 
 
-def test_a_thousand_generated_entry_forms_never_fail_and_never_store_bad_data(client, cast):
-    reporter = cast.reporter  # district 304 and its communes
+MONTH_ENDS_2022 = [
+    datetime.date(2022, month, calendar.monthrange(2022, month)[1]).strftime("%d/%m/%Y")
+    for month in range(1, 13)
+]
+SMALL_NUMBER_TEXT = st.one_of(
+    st.integers(-1, 500).map(str),
+    st.decimals(min_value=0, max_value=500, places=2).map(lambda d: str(d).replace(".", ",")),
+)
+
+
+@st.composite
+def plausible_entry_forms(draw, target_id, unit_ids):
+    """Close to what a reporter types: the monthly commune ratio target (CQS-03c) for a
+    commune in scope, a month end of 2022, small numbers: valid, or just off (a numerator
+    above the denominator, a zero denominator, a value where none is asked). Without
+    these, hardly any generated form is valid and the storing path would go untested."""
+    return {
+        "target": target_id,
+        "unit": draw(st.sampled_from(unit_ids)),
+        "period_end": draw(st.sampled_from(MONTH_ENDS_2022)),
+        "numerator": draw(SMALL_NUMBER_TEXT),
+        "denominator": draw(SMALL_NUMBER_TEXT),
+        "value": draw(st.one_of(st.just(""), SMALL_NUMBER_TEXT)),
+        "note": draw(st.one_of(st.just(""), LONG_TEXT)),
+        "evidence_url": draw(st.one_of(st.just(""), URL_TEXT)),
+        # A junk hidden version on an otherwise valid form is refused with no visible
+        # message today (issue 14, item 5); the other forms still post junk versions.
+        "seen_version": "",
+    }
+
+
+@pytest.fixture
+def reporter_scope(cast):
+    """The district reporter (304 and its communes), and the generated forms: naming
+    targets and units in and out of that scope, or plausible ones."""
+
+    def ids(queryset):
+        return [str(pk) for pk in queryset.values_list("pk", flat=True)]
+
+    target_ids = ids(Target.objects.filter(plan__code="kh74-2022", code__in=TARGET_CODES))
+    unit_ids = ids(AdministrativeUnit.objects.filter(code__in=UNIT_CODES))
+    commune_target = ids(Target.objects.filter(plan__code="kh74-2022", code="CQS-03c"))[0]
+    communes = ids(AdministrativeUnit.objects.filter(code__in=["11329", "11332"]))
+    forms = st.one_of(
+        entry_forms(target_ids, unit_ids), plausible_entry_forms(commune_target, communes)
+    )
+    return cast.reporter, forms
+
+
+def assert_stored_entry_is_valid(entry, reporter):
+    """What a stored entry must be, whatever was posted."""
+    entry.full_clean()  # every rule of the model holds
+    assert scope.may_report(reporter, entry.target, entry.unit)
+    assert entry.status == ProgressEntry.Status.DRAFT
+    assert entry.created_by == reporter
+    if entry.target.measure == Target.Measure.RATIO:
+        expected = Decimal(100) * entry.numerator / entry.denominator
+        assert entry.value == expected.quantize(Decimal("0.0001"))
+
+
+# Every example is bad input by design: Hypothesis must not stop on it being slow (the
+# machine is shared) or large (20,000-character notes).
+FUZZ_HEALTH_CHECKS = [
+    HealthCheck.function_scoped_fixture,
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.large_base_example,
+]
+
+
+def test_a_thousand_generated_entry_forms_never_fail_and_never_store_bad_data(rf, reporter_scope):
+    """The admin's own add form and save path, without the HTTP round trip: the form
+    class is built once for the reporter exactly as the add view builds it (fieldsets,
+    scope-limited choices), then each generated POST is validated, saved through
+    ``save_model`` as the view saves it, and a refused form's errors and widgets are
+    rendered with the posted values, as on the page. The whole page is posted by the
+    test below."""
+    reporter, generated_forms = reporter_scope
+    model_admin = admin.site.get_model_admin(ProgressEntry)
+    request = rf.post(ADD_URL)
+    request.user = reporter
+    fields = flatten_fieldsets(model_admin.get_fieldsets(request))
+    entry_form = model_admin.get_form(request, None, change=False, fields=fields)
+    outcomes = {"stored": 0, "refused": 0}
+    shown = set()
+
+    @settings(
+        max_examples=1000, deadline=None, database=None, suppress_health_check=FUZZ_HEALTH_CHECKS
+    )
+    @given(data=generated_forms)
+    def validate_one(data):
+        form = entry_form(data, {}, instance=None)  # as the add view: POST, FILES, no object
+        if form.is_valid():
+            with transaction.atomic():  # the view's transaction; rolled back below
+                try:
+                    entry = model_admin.save_form(request, form, change=False)
+                    model_admin.save_model(request, entry, form, False)
+                except ValidationError as refusal:  # the view shows the form again
+                    assert refusal.messages
+                    transaction.set_rollback(True)
+                    outcomes["refused"] += 1
+                    return
+                stored = ProgressEntry.objects.select_related("target", "unit").get()
+                assert_stored_entry_is_valid(stored, reporter)
+                transaction.set_rollback(True)
+            outcomes["stored"] += 1
+        else:
+            # The page shows the errors and every posted value back in its widget: a
+            # server error there raises here. A widget shows the same value the same way,
+            # so each (field, value) is rendered once.
+            assert 'class="errorlist' in form.errors.as_ul()
+            for field in form:
+                shown_once = (field.name, repr(field.value()))
+                if shown_once not in shown:
+                    str(field)
+                    shown.add(shown_once)
+            outcomes["refused"] += 1
+
+    validate_one()
+    assert outcomes["stored"] + outcomes["refused"] >= 1000
+    assert outcomes["refused"] > 0 and outcomes["stored"] > 0
+    assert not ProgressEntry.objects.exists()
+
+
+def test_generated_entry_forms_posted_to_the_admin_never_give_a_server_error(
+    client, reporter_scope
+):
+    """The same generated forms through the whole request: middleware, the add view, its
+    page. Fewer examples: each costs a full request and page."""
+    reporter, generated_forms = reporter_scope
     client.force_login(reporter)
-    target_ids = [
-        str(pk)
-        for pk in Target.objects.filter(plan__code="kh74-2022", code__in=TARGET_CODES).values_list(
-            "pk", flat=True
-        )
-    ]
-    unit_ids = [
-        str(pk)
-        for pk in AdministrativeUnit.objects.filter(code__in=UNIT_CODES).values_list(
-            "pk", flat=True
-        )
-    ]
     outcomes = {"stored": 0, "refused": 0}
 
     @settings(
-        max_examples=1000,
-        deadline=None,
-        database=None,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.large_base_example,
-        ],
+        max_examples=40, deadline=None, database=None, suppress_health_check=FUZZ_HEALTH_CHECKS
     )
-    @given(form=entry_forms(target_ids, unit_ids))
+    @given(form=generated_forms)
     def post_one(form):
-        before = ProgressEntry.objects.count()
         response = client.post(ADD_URL, form)  # a server error raises here
         if response.status_code == 302:
             outcomes["stored"] += 1
             entry = ProgressEntry.objects.select_related("target", "unit").get()
-            entry.full_clean()  # every rule of the model holds
-            assert scope.may_report(reporter, entry.target, entry.unit)
-            assert entry.status == ProgressEntry.Status.DRAFT
-            assert entry.created_by == reporter
-            if entry.target.measure == Target.Measure.RATIO:
-                expected = Decimal(100) * entry.numerator / entry.denominator
-                assert entry.value == expected.quantize(Decimal("0.0001"))
+            assert_stored_entry_is_valid(entry, reporter)
             entry.delete()
         else:
             assert response.status_code == 200
-            assert ProgressEntry.objects.count() == before
+            assert not ProgressEntry.objects.exists()
             page = response.content.decode()
             assert "errornote" in page and 'class="errorlist' in page
             outcomes["refused"] += 1
 
     post_one()
-    assert outcomes["stored"] + outcomes["refused"] >= 1000
+    assert outcomes["stored"] + outcomes["refused"] >= 40
     assert outcomes["refused"] > 0
 
 

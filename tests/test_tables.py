@@ -102,26 +102,3 @@ def test_figures_on_screen_round_like_the_export(target, value, shown, exported)
     with translation.override("vi"):
         assert format_value(target("CQS-03c"), value) == shown
     assert export_number(value) == exported
-
-
-def test_cell_signatures_are_memoized_and_unchanged():
-    """The memoized ``django_tables2.utils.signature`` gives what inspection gives, for
-    bound methods of several instances, plain functions and lambdas."""
-    import functools
-
-    from django_tables2 import utils
-
-    from targets.tables import FigureColumn, StatusColumn
-
-    assert utils.signature.memoized
-    for fn in (
-        FigureColumn().render,
-        FigureColumn().render,
-        StatusColumn().render,
-        lambda record, value: None,
-        functools.partial(lambda a, b: None, 1),
-    ):
-        assert utils.signature(fn) == utils.signature(fn)
-    assert utils.signature(FigureColumn().render) == (("value", "record"), None)
-    assert utils.signature(StatusColumn().value) == (("value",), None)
-    assert utils.signature(lambda **kwargs: None) == ((), "kwargs")
