@@ -61,7 +61,7 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}")
 def test_translations_keep_their_placeholders(language):
     for entry in polib.pofile(str(catalogue(language))):
         if "no-python-format" in entry.flags:
-            continue  # documented extra placeholders (see StatusReport.place_and_date)
+            continue  # documented extra placeholders (see ReportData.place_and_date)
         wanted = sorted(PLACEHOLDER.findall(entry.msgid))
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:

@@ -411,7 +411,8 @@ class ProgressEntryQuerySet(models.QuerySet):
     def unit_figures(self, as_of: datetime.date):
         """Each (target, unit)'s latest approved figure on or before ``as_of`` as dicts:
         ``target``, ``unit`` (ids), ``value``, ``numerator``, ``denominator`` (in the
-        target's unit), ``period_end``, ``approved_at``. One query."""
+        target's unit), ``period_end``, ``approved_at``, and the source of the figure
+        (``note``, ``evidence_url``). One query."""
         return (
             self.latest_approved(as_of)
             .values(
@@ -422,6 +423,8 @@ class ProgressEntryQuerySet(models.QuerySet):
                 "denominator",
                 "period_end",
                 "approved_at",
+                "note",
+                "evidence_url",
             )
             .order_by()
         )

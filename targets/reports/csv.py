@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from targets.models import ProgressEntry, ProgressEntryQuerySet
-from targets.reports.data import StatusReport, expected_figure
+from targets.reports.data import ReportData, expected_figure
 
 BOM = "\ufeff"
 CHUNK_SIZE = 5000  # rows fetched per round trip and written per chunk of the response
@@ -117,7 +117,7 @@ def plain(value) -> str:
     return cell_formatter()(value)
 
 
-def export_status_csv(report: StatusReport) -> bytes:
+def export_status_csv(report: ReportData) -> bytes:
     """One row per target of ``report``: codes, names, figures and status (UTF-8, BOM)."""
     buffer = io.StringIO()
     buffer.write(BOM)
