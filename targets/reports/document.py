@@ -311,12 +311,12 @@ def _annexes(data: ReportData, attached: str) -> list[dict]:
 def _unit_columns():
     return [
         _column(_("STT"), 11, "center"),
-        _column(_("Đơn vị"), 52),
+        _column(_("Đơn vị"), 50),
         _column(_("Số liệu"), 22, "right"),
         _column(_("Tử số"), 19, "right"),
         _column(_("Mẫu số"), 19, "right"),
         _column(_("Kỳ báo cáo"), 20, "center"),
-        _column(_("Trạng thái"), 22),
+        _column(_("Trạng thái"), 24),
     ]
 
 

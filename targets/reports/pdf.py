@@ -149,9 +149,6 @@ def _styles():
     }
 
 
-ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
-
-
 def _page_number(canvas, document):
     """From page 2: the page number, centred in the top margin (Phụ lục I, I.7)."""
     canvas.saveState()
@@ -289,18 +286,17 @@ def _blocks(blocks, styles):
 
 
 def _table(block, styles):
+    """A table with a header row repeated on every page. Text columns wrap (a Paragraph
+    per cell); figures, dates and statuses are short and are drawn as plain strings,
+    which is much faster for the long annex tables."""
     columns = block["columns"]
     scale = FRAME_WIDTH / sum(column["width"] for column in columns)
     widths = [column["width"] * scale for column in columns]
-    cell_styles = [
-        ParagraphStyle(
-            f"cell_{column['align']}", styles["cell"], alignment=ALIGNMENTS[column["align"]]
-        )
-        for column in columns
-    ]
+    wraps = [column["align"] == "left" for column in columns]
+    cell_style = styles["cell"]
     rows = [[Paragraph(_escape(column["title"]), styles["cell_head"]) for column in columns]]
     commands = [
-        ("FONT", (0, 0), (-1, -1), FONT),  # else Table sets Helvetica
+        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE),
         ("GRID", (0, 0), (-1, -1), 0.4, BORDER),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE3EA")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -309,11 +305,15 @@ def _table(block, styles):
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    for index, column in enumerate(columns):
+        align = column["align"].upper()
+        if align != "LEFT":
+            commands.append(("ALIGN", (index, 1), (index, -1), align))
     for index, row in enumerate(block["rows"], start=1):
         if "group" in row:
             text = _escape(row["group"])
             text = f"<b>{text}</b>" if row["level"] == 1 else f"<b><i>{text}</i></b>"
-            rows.append([Paragraph(text, styles["cell"])] + [""] * (len(columns) - 1))
+            rows.append([Paragraph(text, cell_style)] + [""] * (len(columns) - 1))
             shade = "#EEEEEE" if row["level"] == 1 else "#F7F7F7"
             commands += [
                 ("SPAN", (0, index), (-1, index)),
@@ -321,7 +321,10 @@ def _table(block, styles):
             ]
             continue
         rows.append(
-            [Paragraph(_escape(cell), cell_styles[i]) for i, cell in enumerate(row["cells"])]
+            [
+                Paragraph(_escape(cell), cell_style) if wrap else cell
+                for cell, wrap in zip(row["cells"], wraps, strict=True)
+            ]
         )
         for column, fill in row.get("fills", {}).items():
             column = int(column)

@@ -13,7 +13,8 @@ import io
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -73,6 +74,11 @@ def _page_setup(word):
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), WORD_FONT)
     style.paragraph_format.space_after = Pt(0)
+    # The annex tables' text size comes from their table style, not from each run:
+    # formatting every run of a long table costs seconds.
+    table_style = word.styles.add_style("Report table", WD_STYLE_TYPE.TABLE)
+    table_style.base_style = word.styles["Table Grid"]
+    table_style.font.size = Pt(CELL_SIZE)
     section = word.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
@@ -264,30 +270,39 @@ def _shade(cell, fill):
 def _table(word, block):
     columns = block["columns"]
     scale = FRAME_WIDTH / sum(column["width"] for column in columns)
-    widths = [column["width"] * scale for column in columns]
     table = word.add_table(rows=1 + len(block["rows"]), cols=len(columns))
-    table.style = "Table Grid"
+    table.style = word.styles["Report table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0]
+    # Fixed layout: Word takes the column widths of the grid, whatever the text.
+    table.autofit = False
+    for column, data in zip(table.columns, columns, strict=True):
+        column.width = Mm(data["width"] * scale)
+    aligns = [ALIGNMENTS[column["align"]] for column in columns]
+    rows = table.rows
     # The header row repeats on every page the table runs onto.
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
-    header._tr.get_or_add_trPr().append(repeat)
-    for cell, column in zip(header.cells, columns, strict=True):
-        _cell_text(cell, column["title"], bold=True, align="center")
+    rows[0]._tr.get_or_add_trPr().append(repeat)
+    for cell, column in zip(rows[0].cells, columns, strict=True):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(column["title"]).bold = True
         _shade(cell, "DDE3EA")
-    for row, data in zip(table.rows[1:], block["rows"], strict=True):
+    for row, data in zip(rows[1:], block["rows"], strict=True):
+        cells = row.cells
         if "group" in data:
-            merged = row.cells[0].merge(row.cells[-1])
-            _cell_text(merged, data["group"], bold=True, italic=data["level"] == 2)
+            merged = cells[0].merge(cells[-1])
+            run = merged.paragraphs[0].add_run(data["group"])
+            run.bold, run.italic = True, data["level"] == 2
             _shade(merged, "EEEEEE" if data["level"] == 1 else "F7F7F7")
             continue
-        for index, (cell, text) in enumerate(zip(row.cells, data["cells"], strict=True)):
-            _cell_text(cell, text, align=columns[index]["align"])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for cell, text, align in zip(cells, data["cells"], aligns, strict=True):
+            paragraph = cell.paragraphs[0]
+            if align != WD_ALIGN_PARAGRAPH.LEFT:
+                paragraph.alignment = align
+            paragraph.add_run(text)
         for column, fill in data.get("fills", {}).items():
-            _shade(row.cells[int(column)], fill)
-    _widths(table, widths)
+            _shade(cells[int(column)], fill)
     word.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
