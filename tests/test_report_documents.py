@@ -8,11 +8,9 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.ttfonts import TTFont
 
-from targets.reports import export_document_docx, export_document_pdf
 from targets.reports.fonts import FONT_DIR
 from targets.reports.records import report_document, report_issue
 from tests.report_builders import (
-    DEC,
     DTI_SOURCE,
     DTI_URL,
     SIGNER,
