@@ -123,7 +123,11 @@ def build_document(data: ReportData, letterhead: Letterhead) -> dict:
         "format": DOCUMENT_FORMAT,
         "draft": letterhead.draft,
         "meta": {
-            "title": f"{_('Báo cáo')} {title}",
+            "title": (
+                _("Báo cáo: %(title)s") % {"title": title}
+                if clean_text(letterhead.title)
+                else data.title
+            ),
             "author": " ".join(line for line, _bold in data.issuer),
             "subject": data.subtitle,
         },
