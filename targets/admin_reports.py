@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from targets.models import StatusReport
 from targets.reports import export_document_docx, export_document_pdf
+from targets.reports.document import default_symbol
 from targets.reports.records import (
     may_create_report,
     record_filename,
@@ -54,6 +55,15 @@ class StatusReportForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": 6, "cols": 80})
             for name in ("results", "shortcomings", "tasks", "recommendations")
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        if unit is not None and not cleaned.get("symbol"):
+            # "BC-UBND", or "BC-STTTT" for an agency: the number line needs a symbol.
+            within = None if unit.kind == unit.Kind.CITY else unit
+            cleaned["symbol"] = default_symbol(within)
+        return cleaned
 
     def clean_unit(self):
         unit = self.cleaned_data["unit"]

@@ -173,7 +173,9 @@ class StatusReport(models.Model):
         ]
 
     def __str__(self):
-        number = f"{self.number}/{self.symbol}" if self.number else _("chưa có số")
+        number = "/".join(part for part in (self.number, self.symbol) if part)
+        if not self.number:
+            number = _("chưa có số")
         as_of = date_format(self.as_of, "SHORT_DATE_FORMAT")
         return f"{number} · {self.unit.display_name} · {as_of}"
 
