@@ -104,7 +104,7 @@ def report_issue(*, report: StatusReport, user, today: datetime.date | None = No
     time zone). Raises PermissionDenied outside the user's scope, ValidationError when
     the data date is after the issue date."""
     report = (
-        StatusReport.objects.select_for_update()
+        StatusReport.objects.select_for_update(of=("self",))
         .select_related("plan", "unit__parent__parent")
         .get(pk=report.pk)
     )
