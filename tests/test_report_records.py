@@ -260,3 +260,21 @@ def test_export_report_writes_an_issued_report_as_issued(
 def test_export_report_refuses_a_missing_report_or_format(tmp_path, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("export_report", *arguments, f"--output={tmp_path}/x", stdout=io.StringIO())
+
+
+def test_report_list_query_count_does_not_grow_with_reports(
+    client, cast, django_assert_num_queries
+):
+    make_report("304", number="1")
+    client.force_login(cast.reviewer)
+    url = reverse("admin:targets_statusreport_changelist")
+    client.get(url, secure=True)
+    # session, user, user and group permissions, plan-administrator check, the plan
+    # filter's choices, count, filtered count (the scope is a subquery of both), the page
+    # of reports with plan, unit and issuer
+    with django_assert_num_queries(9):
+        assert client.get(url, secure=True).status_code == 200
+    make_report("304", number="2")
+    make_report("304", number="3")
+    with django_assert_num_queries(9):
+        assert client.get(url, secure=True).status_code == 200
