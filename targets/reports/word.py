@@ -39,6 +39,26 @@ ALIGNMENTS = {
 }
 
 
+# Word reads a property element only in its schema position: these are the elements that
+# follow the ones added here (ECMA-376 part 1, CT_PPr, CT_TblPr, CT_TcPr).
+AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+AFTER_TBLBORDERS = (
+    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+AFTER_SHD = (
+    "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)  # fmt: skip
+
+
 def export_report_docx(report: ReportData) -> bytes:
     """The quick report of ``report`` as a Word file (a draft)."""
     return export_document_docx(build_document(report, quick_letterhead(report)))
@@ -148,7 +168,7 @@ def _rule(container, width_mm, container_mm):
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph._p.get_or_add_pPr().insert_element_before(borders, *AFTER_PBDR)
     return paragraph
 
 
@@ -169,7 +189,7 @@ def _no_borders(table):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    table._tbl.tblPr.insert_element_before(borders, *AFTER_TBLBORDERS)
 
 
 def _widths(table, widths_mm):
@@ -264,7 +284,7 @@ def _shade(cell, fill):
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *AFTER_SHD)
 
 
 def _table(word, block):
@@ -273,16 +293,20 @@ def _table(word, block):
     table = word.add_table(rows=1 + len(block["rows"]), cols=len(columns))
     table.style = word.styles["Report table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    # Fixed layout: Word takes the column widths of the grid, whatever the text.
+    # Fixed layout; Word reads each cell's own width, LibreOffice the grid's: set both.
     table.autofit = False
-    for column, data in zip(table.columns, columns, strict=True):
-        column.width = Mm(data["width"] * scale)
+    widths = [Mm(column["width"] * scale) for column in columns]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     aligns = [ALIGNMENTS[column["align"]] for column in columns]
     rows = table.rows
     # The header row repeats on every page the table runs onto.
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     rows[0]._tr.get_or_add_trPr().append(repeat)
+    for row in rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
     for cell, column in zip(rows[0].cells, columns, strict=True):
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
