@@ -676,3 +676,6 @@ class MembershipAdmin(MembershipGrantMixin, SafeAutocompleteMixin, ScopedHistory
     ]
     ordering = ["user__username", "unit__code"]
     autocomplete_fields = ["user", "unit"]
+
+
+from targets import admin_reports  # noqa: E402, F401  (registers the status report admin)

@@ -112,6 +112,27 @@ def date(value) -> str:
     return DASH if value is None else formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
+def place_and_date(place: str, day: datetime.date | None) -> str:
+    """ "Hải Phòng, ngày 31 tháng 12 năm 2022" (day and months 1–2 padded, as in
+    Nghị định 30/2020/NĐ-CP); "Hai Phong, 31 December 2022" in English. Without a day
+    (a draft not yet issued) the day, month and year are left as "…" to fill in."""
+    # Translators: the place and date under the national motto. Besides place, day,
+    # month (padded as Vietnamese reports want) and year, "date" is available: the
+    # date written out in the active language (31 December 2022).
+    # xgettext:no-python-format
+    text = _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s")
+    if day is None:
+        blank = "…"
+        return text % {"place": place, "day": blank, "month": blank, "year": blank, "date": blank}
+    return text % {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
+        "year": day.year,
+        "date": formats.date_format(day, "j F Y"),
+    }
+
+
 # --- Numbers for files ----------------------------------------------------------------
 
 

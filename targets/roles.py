@@ -28,6 +28,15 @@ _READ_REFERENCE = [
     "targets.view_administrativeunit",
 ]
 
+# Status reports (issue 17): plan administrators and reviewers draft and issue them,
+# each within its scope (``targets.reports.records``).
+_STATUS_REPORTS = [
+    "targets.view_statusreport",
+    "targets.add_statusreport",
+    "targets.change_statusreport",
+    "targets.issue_statusreport",
+]
+
 GROUP_PERMISSIONS = {
     PLAN_ADMINISTRATORS: [
         f"{app}.{action}_{model}"
@@ -41,7 +50,9 @@ GROUP_PERMISSIONS = {
         ]
         for action in ("view", "add", "change", "delete")
     ]
-    + ["targets.view_progressentry"],
+    + ["targets.view_progressentry"]
+    + _STATUS_REPORTS
+    + ["targets.delete_statusreport"],
     REPORTERS: _READ_REFERENCE
     + [
         "targets.view_progressentry",
@@ -50,7 +61,9 @@ GROUP_PERMISSIONS = {
         "targets.submit_progressentry",
     ],
     # Reviewers never edit figures: they approve, return or reopen them.
-    REVIEWERS: _READ_REFERENCE + ["targets.view_progressentry", "targets.review_progressentry"],
+    REVIEWERS: _READ_REFERENCE
+    + ["targets.view_progressentry", "targets.review_progressentry"]
+    + _STATUS_REPORTS,
 }
 
 # What a user may do with one entry (see ``targets.scope.entry_permissions``).

@@ -27,7 +27,7 @@ from django.db.models import Case, Exists, IntegerField, Q, QuerySet, Value, Whe
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target
+from targets.models import AdministrativeUnit, Membership, ProgressEntry, StatusReport, Target
 from targets.models.units import REPORTING_LEVEL_KEYS
 from targets.roles import APPROVE, CHANGE, PLAN_ADMINISTRATORS, REOPEN, RETURN, SUBMIT, VIEW
 
@@ -190,6 +190,26 @@ def raw_entries(user, entries=None) -> QuerySet:
         status=ProgressEntry.Status.DRAFT
     )
     return admin_entries(user, entries) | viewed
+
+
+def report_units(user) -> QuerySet:
+    """Units ``user`` may draft a status report for: the city, agencies and districts
+    of its reviewer scope (every one for plan administrators and superusers)."""
+    return visible_units(user, [REVIEWER]).filter(
+        Q(kind__in=[AdministrativeUnit.Kind.CITY, AdministrativeUnit.Kind.AGENCY])
+        | Q(level=AdministrativeUnit.Level.DISTRICT)
+    )
+
+
+def visible_reports(user, reports=None) -> QuerySet:
+    """Status reports of ``reports`` (default: all) ``user`` may see and work on: those
+    of the units of its reviewer scope."""
+    reports = StatusReport.objects.all() if reports is None else reports
+    if sees_everything(user):
+        return reports
+    if not user.is_authenticated:
+        return reports.none()
+    return reports.filter(unit__in=visible_units(user, [REVIEWER]).values("pk"))
 
 
 def member_units(user) -> QuerySet:

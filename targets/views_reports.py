@@ -1,4 +1,4 @@
-"""Downloads of the status report (XLSX, PDF, CSV) and of the raw entries (CSV).
+"""Downloads of the status report (XLSX, PDF, DOCX, CSV) and of the raw entries (CSV).
 
 Query string: ``?plan=<code>&as_of=YYYY-MM-DD[&unit=<code>]``. A person gets the
 report of their scope (a district's staff their district; plan administrators and
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from targets import scope
 from targets.reports import (
     export_entries_csv,
+    export_report_docx,
     export_report_pdf,
     export_report_xlsx,
     export_status_csv,
@@ -25,6 +26,7 @@ from targets.reports.params import ReportParameterError, resolve_report_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def with_report_args(view):
@@ -68,6 +70,14 @@ def report_pdf(request, args):
     return _attachment(
         HttpResponse(export_report_pdf(report), content_type="application/pdf"),
         report.filename("pdf"),
+    )
+
+
+@with_report_args
+def report_docx(request, args):
+    report = gather_report(args.plan, as_of=args.as_of, within=args.within)
+    return _attachment(
+        HttpResponse(export_report_docx(report), content_type=DOCX), report.filename("docx")
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 import io
 from decimal import Decimal
 
+import docx
 import openpyxl
 import pytest
 from django.urls import reverse
@@ -13,13 +14,16 @@ from pypdf import PdfReader
 from targets.models import AdministrativeUnit, Plan, Target
 from targets.progress import plan_figures
 from targets.reports import (
+    export_report_docx,
     export_report_pdf,
     export_report_xlsx,
     export_status_csv,
     gather_report,
 )
+from targets.reports.document import build_document, quick_letterhead
 from targets.reports.xlsx import HEADER_ROW
 from targets.status import Status
+from tests.report_builders import pdf_of, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +58,9 @@ def sheet_rows(sheet, first=HEADER_ROW + 1):
     return [row for row in sheet.iter_rows(min_row=first, values_only=True) if any(row)]
 
 
-def pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+def quick_pdf(data) -> bytes:
+    """``export_report_pdf(data)``, written once for equal data (see ``pdf_of``)."""
+    return pdf_of(build_document(data, quick_letterhead(data)))
 
 
 # --- data ------------------------------------------------------------------------------
@@ -227,7 +231,8 @@ def test_xlsx_method_sheet_states_the_rule_cut_offs_and_date(entries, settings):
 
 def test_pdf_is_a4_with_embedded_fonts_title_motto_and_every_target(entries):
     data = report()
-    content = export_report_pdf(data)
+    content = quick_pdf(data)
+    assert content == export_report_pdf(data)
     reader = PdfReader(io.BytesIO(content))
     assert content.startswith(b"%PDF-")
     for page in reader.pages:
@@ -235,7 +240,7 @@ def test_pdf_is_a4_with_embedded_fonts_title_motto_and_every_target(entries):
         fonts = page["/Resources"]["/Font"]
         for font in fonts.values():
             font = font.get_object()
-            assert "DejaVuSerif" in font["/BaseFont"]
+            assert "LiberationSerif" in font["/BaseFont"]
             assert "/FontFile2" in font["/FontDescriptor"]  # embedded TrueType
     assert reader.metadata.title == data.title
     text = pdf_text(content)
@@ -244,21 +249,43 @@ def test_pdf_is_a4_with_embedded_fonts_title_motto_and_every_target(entries):
         "THÀNH PHỐ HẢI PHÒNG",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Hải Phòng, ngày 31 tháng 12 năm 2022",
         "BÁO CÁO",
         "Tình hình thực hiện Kế hoạch Chuyển đổi số thành phố Hải Phòng năm 2022",
-        "I. PHÁT TRIỂN CHÍNH PHỦ SỐ",
-        "II. PHÁT TRIỂN KINH TẾ SỐ",
-        "III. PHÁT TRIỂN XÃ HỘI SỐ",
-        "BIỂU ĐỒ TIẾN ĐỘ",
-        "ĐƠN VỊ CHƯA BÁO CÁO",
+        "I. KẾT QUẢ THỰC HIỆN",
+        "1. Phát triển Chính phủ số",
+        "2. Phát triển Kinh tế số",
+        "3. Phát triển Xã hội số",
+        "4. Biểu đồ tiến độ các chỉ tiêu",
+        "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "ĐƠN VỊ CHƯA BÁO CÁO KỲ GẦN NHẤT",
         "Phường Cầu Tre",
-        f"Trang 1/{len(reader.pages)}",
     ]:
         assert expected in text, expected
     for figure in data.figures:
         assert figure.target.code in text
     assert "40,00%" in text  # CQS-03c, decimal comma, two places as on screen
+
+
+def test_quick_pdf_is_an_unnumbered_unsigned_draft(entries):
+    text = pdf_text(quick_pdf(report()))
+    assert "DỰ THẢO" in text
+    assert "Số: …/BC-UBND" in text
+    assert "Hải Phòng, ngày … tháng … năm …" in text  # no issue date yet
+    assert "Nơi nhận: - Lưu: VT." in text
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text  # and no name under it
+    assert "III. NHIỆM VỤ" not in text  # nobody wrote the narrative
+
+
+def test_quick_docx_has_the_draft_heading_and_the_figures_as_word_tables(entries):
+    document = docx.Document(io.BytesIO(export_report_docx(report())))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert "DỰ THẢO" in paragraphs and "I. KẾT QUẢ THỰC HIỆN" in paragraphs
+    heading = document.tables[0]
+    assert heading.cell(1, 0).text == "Số: …/BC-UBND"
+    assert heading.cell(1, 1).text == "Hải Phòng, ngày … tháng … năm …"
+    government = document.tables[1]
+    rows = {row.cells[0].text: row.cells for row in government.rows}
+    assert rows["CQS-03c"][2].text == "40,0%"
 
 
 def test_pdf_of_a_district_lists_only_its_targets_and_units(entries, unit):
@@ -298,7 +325,12 @@ def test_status_csv_has_one_row_per_target_with_the_figures(entries):
 
 # --- views -----------------------------------------------------------------------------
 
-REPORT_URLS = ["targets:report-xlsx", "targets:report-pdf", "targets:report-csv"]
+REPORT_URLS = [
+    "targets:report-xlsx",
+    "targets:report-pdf",
+    "targets:report-docx",
+    "targets:report-csv",
+]
 ALL_URLS = [*REPORT_URLS, "targets:entries-csv"]
 QUERY = {"plan": "kh74-2022", "as_of": "2022-12-31"}
 
@@ -335,6 +367,7 @@ def test_report_downloads_carry_plan_and_date_in_the_filename(client, admin_user
     for name, extension, content_type in [
         ("targets:report-xlsx", "xlsx", "spreadsheetml"),
         ("targets:report-pdf", "pdf", "application/pdf"),
+        ("targets:report-docx", "docx", "wordprocessingml.document"),
         ("targets:report-csv", "csv", "text/csv"),
     ]:
         response = client.get(reverse(name), QUERY, secure=True)

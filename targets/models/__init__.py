@@ -4,7 +4,8 @@ The names here are the contract described in DESIGN.md. Integrity the database c
 lives in ``Meta.constraints``; rules that need the target live in ``clean()``.
 
 One module per part: ``plans`` (plans, pillars, targets), ``units`` (the unit tree),
-``entries`` (the progress entry) and ``entry_queries`` (its queryset), ``memberships``.
+``entries`` (the progress entry) and ``entry_queries`` (its queryset), ``memberships``,
+``reports`` (the status report an office issues).
 Import the models from here: ``from targets.models import ProgressEntry``. Who sees
 which rows is not decided here but in ``targets.scope``; the roll-up is ``targets.rollup``.
 """
@@ -14,6 +15,7 @@ from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
 from targets.models.memberships import Membership
 from targets.models.plans import Pillar, Plan, Target, TargetQuerySet
+from targets.models.reports import StatusReport
 from targets.models.units import REPORTING_LEVEL_KEYS, AdministrativeUnit
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Plan",
     "ProgressEntry",
     "ProgressEntryQuerySet",
+    "StatusReport",
     "Target",
     "TargetQuerySet",
 ]

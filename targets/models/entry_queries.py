@@ -220,7 +220,8 @@ class ProgressEntryQuerySet(models.QuerySet):
         """Each (target, unit)'s latest approved figure on or before ``as_of``, for
         ``targets`` (as :meth:`latest_approved`), as dicts: ``target``, ``unit`` (ids),
         ``value``, ``numerator``, ``denominator`` (in the target's unit),
-        ``period_end``, ``approved_at``. One query."""
+        ``period_end``, ``approved_at``, and the source of the figure (``note``,
+        ``evidence_url``). One query."""
         return (
             self.latest_approved(as_of, targets=targets)
             .values(
@@ -231,6 +232,8 @@ class ProgressEntryQuerySet(models.QuerySet):
                 "denominator",
                 "period_end",
                 "approved_at",
+                "note",
+                "evidence_url",
             )
             .order_by()
         )

@@ -1,4 +1,7 @@
-"""The progress chart of the PDF report, drawn with reportlab graphics."""
+"""The progress chart of the PDF and DOCX reports, drawn with reportlab graphics.
+
+:func:`chart_bars` turns a report's figures into plain bars (JSON, so an issued report
+keeps them in its snapshot); :func:`progress_chart` draws them."""
 
 from decimal import Decimal
 
@@ -8,7 +11,7 @@ from reportlab.lib import colors
 from targets.formatting import format_value
 from targets.reports.data import (
     STATUS_COLOURS,
-    StatusReport,
+    ReportData,
     expected_figure,
     progress_share,
 )
@@ -18,15 +21,38 @@ BAR_ROW = 15  # points per target in the chart
 CHART_MAX = Decimal("1.25")  # the bar axis runs to 125% of the target
 
 
-def progress_chart(report: StatusReport, width: float) -> Drawing:
+def chart_bars(report: ReportData) -> list[dict]:
+    """One bar per target: code, share of the target reached and share expected by the
+    date (decimal strings, or None), colour and the value label."""
+    bars = []
+    for figure in report.figures:
+        target = figure.target
+        share = progress_share(target, figure.value)
+        expected = progress_share(target, expected_figure(figure))
+        label = format_value(target, figure.value)
+        if share is not None and target.measure != "milestone":
+            label += f" ({min(share, Decimal(9.99)) * 100:.0f}%)"
+        bars.append(
+            {
+                "code": target.code,
+                "share": None if share is None else str(share),
+                "expected": None if expected is None else str(expected),
+                "colour": STATUS_COLOURS[figure.status],
+                "status": figure.status.value,
+                "label": label,
+            }
+        )
+    return bars
+
+
+def progress_chart(bars: list[dict], width: float, font: str = FONT) -> Drawing:
     """Horizontal bars of each target's value / target (capped at 125%), coloured by
     status, with the 100% line and a tick at the share expected by the date."""
-    figures = report.figures
     label_width, value_width, axis_height = 48, 70, 22
     bar_x = label_width
     bar_width = width - label_width - value_width
-    height = BAR_ROW * len(figures) + axis_height + 6
-    drawing = Drawing(width, height, initialFontName=FONT)
+    height = BAR_ROW * len(bars) + axis_height + 6
+    drawing = Drawing(width, height, initialFontName=font)
 
     def x_of(share):
         share = min(max(Decimal(share), Decimal(0)), CHART_MAX)
@@ -45,40 +71,34 @@ def progress_chart(report: StatusReport, width: float) -> Drawing:
             )
         )
         drawing.add(
-            String(x, axis_height - 12, f"{tick}%", fontName=FONT, fontSize=7, textAnchor="middle")
+            String(x, axis_height - 12, f"{tick}%", fontName=font, fontSize=7, textAnchor="middle")
         )
-    for index, figure in enumerate(figures):
-        target = figure.target
+    for index, bar in enumerate(bars):
         y = height - (index + 1) * BAR_ROW
-        drawing.add(String(0, y + 3, target.code, fontName=FONT, fontSize=7.5))
-        share = progress_share(target, figure.value)
-        colour = colors.HexColor("#" + STATUS_COLOURS[figure.status])
-        if share is not None:
+        drawing.add(String(0, y + 3, bar["code"], fontName=font, fontSize=7.5))
+        colour = colors.HexColor("#" + bar["colour"])
+        if bar["share"] is not None:
             drawing.add(
                 Rect(
                     bar_x,
                     y + 1,
-                    max(x_of(share) - bar_x, 0.8),
+                    max(x_of(bar["share"]) - bar_x, 0.8),
                     BAR_ROW - 5,
                     fillColor=colour,
                     strokeColor=None,
                 )
             )
-        expected = progress_share(target, expected_figure(figure))
-        if expected is not None:
-            x = x_of(expected)
+        if bar["expected"] is not None:
+            x = x_of(bar["expected"])
             drawing.add(Line(x, y - 1, x, y + BAR_ROW - 2, strokeColor=colors.black, strokeWidth=1))
-        label = format_value(target, figure.value)
-        if share is not None and target.measure != "milestone":
-            label += f" ({min(share, Decimal(9.99)) * 100:.0f}%)"
         drawing.add(
             String(
                 bar_x + bar_width + 4,
                 y + 3,
-                label,
-                fontName=FONT,
+                bar["label"],
+                fontName=font,
                 fontSize=7,
-                fillColor=colour if share is None else colors.black,
+                fillColor=colour if bar["share"] is None else colors.black,
             )
         )
     x100 = x_of(Decimal(1))

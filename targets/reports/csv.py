@@ -27,7 +27,7 @@ from targets.formatting import (
     safe_cell,
 )
 from targets.models import ProgressEntry, ProgressEntryQuerySet
-from targets.reports.data import StatusReport, expected_figure
+from targets.reports.data import ReportData, expected_figure
 
 BOM = "\ufeff"
 CHUNK_SIZE = 5000  # rows fetched per round trip and written per chunk of the response
@@ -85,7 +85,7 @@ ENTRY_HEADERS = [
 assert len(ENTRY_HEADERS) == len(ProgressEntryQuerySet.RAW_EXPORT_FIELDS)
 
 
-def export_status_csv(report: StatusReport) -> bytes:
+def export_status_csv(report: ReportData) -> bytes:
     """One row per target of ``report``: codes, names, figures and status (UTF-8, BOM)."""
     buffer = io.StringIO()
     buffer.write(BOM)

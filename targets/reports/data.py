@@ -2,7 +2,7 @@
 
 :func:`gather_report` reads everything the XLSX, PDF and CSV writers need in a fixed
 number of queries (six, whatever the number of entries) and hands back a
-:class:`StatusReport`; the writers only lay it out. Figures come from
+:class:`ReportData`; the writers only lay it out. Figures come from
 ``targets.progress.plan_figures`` and unit statuses from ``targets.status``, so a report
 shows exactly what the pages show for the same plan, date and scope.
 """
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets import periods
+from targets import formatting, periods
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 from targets.progress import Figure, plan_figures, status_counts
 from targets.status import Status, target_status
@@ -65,6 +65,8 @@ class UnitRow:
     last_period: datetime.date | None
     approved_at: datetime.datetime | None
     status: Status
+    note: str = ""  # the entry's note and evidence link: where a figure comes from
+    evidence_url: str = ""
 
 
 @dataclass
@@ -103,7 +105,7 @@ class LevelSheet:
 
 
 @dataclass
-class StatusReport:
+class ReportData:
     plan: Plan
     as_of: datetime.date
     within: AdministrativeUnit | None
@@ -133,7 +135,7 @@ class StatusReport:
     @property
     def subtitle(self) -> str:
         return _("Số liệu đã duyệt đến ngày %(date)s · Phạm vi: %(scope)s") % {
-            "date": date_format(self.as_of, "SHORT_DATE_FORMAT"),
+            "date": formatting.date(self.as_of),
             "scope": self.scope_label,
         }
 
@@ -144,21 +146,9 @@ class StatusReport:
 
     @property
     def place_and_date(self) -> str:
-        """ "Hải Phòng, ngày 31 tháng 12 năm 2022" (day and months 1–2 padded, as in
-        Nghị định 30/2020/NĐ-CP); "Hai Phong, 31 December 2022" in English."""
-        month = self.as_of.month
-        # Translators: the place and date under the national motto. Besides place, day,
-        # month (padded as Vietnamese reports want) and year, "date" is available: the
-        # date written out in the active language (31 December 2022).
-        # xgettext:no-python-format
-        text = _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s")
-        return text % {
-            "place": self.place,
-            "day": f"{self.as_of.day:02d}",
-            "month": f"{month:02d}" if month < 3 else str(month),
-            "year": self.as_of.year,
-            "date": date_format(self.as_of, "j F Y"),
-        }
+        """ "Hải Phòng, ngày 31 tháng 12 năm 2022" for the as-of date (see
+        :func:`targets.formatting.place_and_date`)."""
+        return formatting.place_and_date(self.place, self.as_of)
 
     def filename(self, extension: str) -> str:
         """``bao-cao-kh74-2022-2022-12-31.xlsx`` (see :func:`report_filename`)."""
@@ -277,7 +267,7 @@ def expected_figure(figure) -> Decimal | None:
 
 def gather_report(
     plan: Plan, *, as_of: datetime.date, within: AdministrativeUnit | None = None
-) -> StatusReport:
+) -> ReportData:
     """Everything the status report shows for ``plan`` as of ``as_of``, for the units
     inside ``within`` (default: the whole city). Six queries.
 
@@ -334,6 +324,8 @@ def gather_report(
                         last_period=row.get("period_end"),
                         approved_at=row.get("approved_at"),
                         status=target_status(target, value, as_of),
+                        note=row.get("note") or "",
+                        evidence_url=row.get("evidence_url") or "",
                     )
                 )
                 entry_status = current.get((target.pk, unit.pk))
@@ -357,7 +349,7 @@ def gather_report(
     else:
         city = next(iter(units_by_level[Target.ReportingUnits.CITY]), None)
         place = city.display_name if city else _root_name(within)
-    return StatusReport(
+    return ReportData(
         plan=plan,
         as_of=as_of,
         within=within,

@@ -1,32 +1,33 @@
-"""The status report as a PDF in the layout of a Vietnamese administrative report.
+"""The status report as a PDF laid out per Nghị định 30/2020/NĐ-CP, Phụ lục I.
 
-Issuing body top left and the national motto top right, place and date, the title,
-numbered sections per pillar each with a table of targets, a chart of the targets'
-progress, the units that have not reported, and how status is computed; A4 with
-"Trang x/y" page numbers (layout after Nghị định 30/2020/NĐ-CP).
+A4 portrait; margins top and bottom 20 mm, left 30 mm, right 15 mm; Liberation Serif
+(Times New Roman's metrics) embedded. Top of the first page: the issuing body (capitals,
+a rule a third of its length under it) and "Số: …" on the left; the national motto and
+"Độc lập - Tự do - Hạnh phúc" (a rule as long as it) and the italic place and date on the
+right. Then the document kind and its title (trích yếu) with a rule, the body, "Nơi nhận:"
+bottom left and the signature block bottom right; the annexes (phụ lục) on pages of their
+own. Page numbers from page 2, centred in the top margin. Sizes 12–14 pt (tables 10.5 pt).
 
-Drawn with reportlab (a pure-Python wheel: no system library to install). Vietnamese
-diacritics need a Unicode font, so the DejaVu Serif TTFs shipped in
-``targets/static/targets/fonts`` are registered and embedded (subset) in every file.
-The output is byte-for-byte reproducible (``invariant``): the same data give the same file.
+The writer lays out a document from ``targets.reports.document`` (the quick report's, a
+draft's, or an issued report's snapshot) and reads nothing else, so an issued report's
+file is the same whatever happens to the entries. Drawn with reportlab in invariant mode:
+the same document gives the same bytes.
 """
 
 import io
-from collections import OrderedDict
 
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -34,134 +35,166 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from targets.formatting import format_target, format_value
-from targets.models import AdministrativeUnit
 from targets.reports.chart import progress_chart
-from targets.reports.data import (
-    STATUS_COLOURS,
-    STATUS_FILLS,
-    StatusReport,
-    roman,
-    unit_label,
-)
-from targets.reports.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
+from targets.reports.data import STATUS_COLOURS, ReportData
+from targets.reports.document import build_document, quick_letterhead
+from targets.reports.fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
 from targets.status import STATUS_ORDER
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-# Margins of an administrative document: left 30 mm, right 15 mm, top and bottom 20 mm.
+# Margins of an administrative document (Phụ lục I, I.3): top and bottom 20–25 mm, left
+# 30–35 mm, right 15–20 mm.
 LEFT, RIGHT, TOP, BOTTOM = 30 * mm, 15 * mm, 20 * mm, 20 * mm
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+# Sizes in points (Phụ lục I, II and IV): motto 12–13, its second line 13–14, issuing
+# body 12–13, number 13, place and date 13–14, kind and title 13–14, body 13–14,
+# "Nơi nhận:" 12 and the list 11, signer 13–14, page numbers 13–14.
+ISSUER_SIZE = 12.5
+MOTTO_SIZE = 12.5
+MOTTO_LINE_SIZE = 13.5
+TEXT_SIZE = 13
+TITLE_SIZE = 14
+CELL_SIZE = 10.5
+BORDER = colors.HexColor("#555555")
 
 
 def _styles():
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=15, alignment=TA_JUSTIFY)
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=TEXT_SIZE,
+        leading=TEXT_SIZE * 1.25,
+        alignment=TA_JUSTIFY,
+        firstLineIndent=10 * mm,  # 1–1.27 cm
+        spaceBefore=4,
+    )
+    centred = ParagraphStyle("centred", body, alignment=TA_CENTER, firstLineIndent=0, spaceBefore=0)
     return {
-        "body": base,
-        "head": ParagraphStyle(
-            "head", base, fontName=FONT_BOLD, fontSize=10.5, leading=13, alignment=TA_CENTER
+        "body": body,
+        "small": ParagraphStyle("small", body, fontSize=12, leading=15),
+        "note": ParagraphStyle("note", body, fontName=FONT_ITALIC, fontSize=12, leading=15),
+        "issuer": ParagraphStyle(
+            "issuer", centred, fontName=FONT_BOLD, fontSize=ISSUER_SIZE, leading=15
         ),
-        "head_regular": ParagraphStyle(
-            "head_regular", base, fontSize=10.5, leading=13, alignment=TA_CENTER
+        "issuer_regular": ParagraphStyle(
+            "issuer_regular", centred, fontSize=ISSUER_SIZE, leading=15
         ),
-        "date": ParagraphStyle(
-            "date", base, fontName=FONT_ITALIC, fontSize=11, alignment=TA_CENTER
+        "motto": ParagraphStyle(
+            "motto", centred, fontName=FONT_BOLD, fontSize=MOTTO_SIZE, leading=15
+        ),
+        "motto_line": ParagraphStyle(
+            "motto_line", centred, fontName=FONT_BOLD, fontSize=MOTTO_LINE_SIZE, leading=16
+        ),
+        "number": ParagraphStyle("number", centred, fontSize=TEXT_SIZE, leading=16),
+        "date": ParagraphStyle("date", centred, fontName=FONT_ITALIC, fontSize=13.5, leading=16),
+        "draft": ParagraphStyle(
+            "draft", centred, fontName=FONT_BOLD, fontSize=12, alignment=TA_RIGHT
         ),
         "kind": ParagraphStyle(
-            "kind",
-            base,
-            fontName=FONT_BOLD,
-            fontSize=14,
-            leading=18,
-            alignment=TA_CENTER,
-            spaceBefore=14,
+            "kind", centred, fontName=FONT_BOLD, fontSize=TITLE_SIZE, leading=18, spaceBefore=18
         ),
-        "title": ParagraphStyle(
-            "title", base, fontName=FONT_BOLD, fontSize=12, leading=16, alignment=TA_CENTER
-        ),
+        "title": ParagraphStyle("title", centred, fontName=FONT_BOLD, fontSize=13.5, leading=17),
         "subtitle": ParagraphStyle(
-            "subtitle",
-            base,
-            fontName=FONT_ITALIC,
-            fontSize=10.5,
-            alignment=TA_CENTER,
-            spaceAfter=10,
+            "subtitle", centred, fontName=FONT_ITALIC, fontSize=12, leading=15, spaceAfter=8
         ),
-        "section": ParagraphStyle(
-            "section",
-            base,
+        "heading1": ParagraphStyle(
+            "heading1",
+            body,
             fontName=FONT_BOLD,
-            fontSize=11.5,
-            leading=15,
             alignment=TA_LEFT,
             spaceBefore=10,
-            spaceAfter=4,
+            spaceAfter=2,
+            keepWithNext=1,
         ),
-        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5, alignment=TA_LEFT),
+        "heading2": ParagraphStyle(
+            "heading2",
+            body,
+            fontName=FONT_BOLD,
+            alignment=TA_LEFT,
+            spaceBefore=8,
+            spaceAfter=2,
+            keepWithNext=1,
+        ),
+        "cell": ParagraphStyle(
+            "cell",
+            fontName=FONT,
+            fontSize=CELL_SIZE,
+            leading=CELL_SIZE * 1.2,
+            alignment=TA_LEFT,
+        ),
         "cell_head": ParagraphStyle(
-            "cell_head", base, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, alignment=TA_CENTER
+            "cell_head",
+            fontName=FONT_BOLD,
+            fontSize=CELL_SIZE,
+            leading=CELL_SIZE * 1.2,
+            alignment=TA_CENTER,
         ),
-        "small": ParagraphStyle("small", base, fontSize=9.5, leading=12.5),
-        "note": ParagraphStyle(
-            "note", base, fontName=FONT_ITALIC, fontSize=9, leading=12, spaceBefore=12
+        "recipients_label": ParagraphStyle(
+            "recipients_label", fontName=FONT_BOLD_ITALIC, fontSize=12, leading=14
+        ),
+        "recipient": ParagraphStyle("recipient", fontName=FONT, fontSize=11, leading=13),
+        "authority": ParagraphStyle(
+            "authority", centred, fontName=FONT_BOLD, fontSize=TEXT_SIZE, leading=16
+        ),
+        "signer": ParagraphStyle("signer", centred, fontName=FONT_BOLD, fontSize=TEXT_SIZE),
+        "annex_label": ParagraphStyle(
+            "annex_label", centred, fontName=FONT_BOLD, fontSize=TEXT_SIZE, leading=16
+        ),
+        "annex_heading": ParagraphStyle(
+            "annex_heading", centred, fontName=FONT_BOLD, fontSize=TEXT_SIZE, leading=16
+        ),
+        "annex_attached": ParagraphStyle(
+            "annex_attached", centred, fontName=FONT_ITALIC, fontSize=12, leading=15, spaceAfter=8
         ),
     }
 
 
-class NumberedCanvas(pdfcanvas.Canvas):
-    """Draws "Trang x/y" at the foot of every page once the page count is known."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(FONT, 9)
-            self.drawCentredString(
-                PAGE_WIDTH / 2,
-                BOTTOM / 2,
-                _("Trang %(page)s/%(pages)s") % {"page": self._pageNumber, "pages": total},
-            )
-            super().showPage()
-        super().save()
+def _page_number(canvas, document):
+    """From page 2: the page number, centred in the top margin (Phụ lục I, I.7)."""
+    canvas.saveState()
+    canvas.setFont(FONT, TEXT_SIZE)
+    canvas.drawCentredString(LEFT + FRAME_WIDTH / 2, PAGE_HEIGHT - TOP / 2 - 4, str(document.page))
+    canvas.restoreState()
 
 
-def export_report_pdf(report: StatusReport) -> bytes:
-    """The PDF of ``report`` (see :func:`targets.reports.data.gather_report`), as bytes."""
+def export_report_pdf(report: ReportData) -> bytes:
+    """The quick report of ``report`` (a draft: unnumbered, undated, unsigned)."""
+    return export_document_pdf(build_document(report, quick_letterhead(report)))
+
+
+def export_document_pdf(document: dict) -> bytes:
+    """The PDF of ``document`` (see :mod:`targets.reports.document`), as bytes."""
     register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    meta = document["meta"]
+    template = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=LEFT,
         rightMargin=RIGHT,
         topMargin=TOP,
         bottomMargin=BOTTOM,
-        title=report.title,
-        author=" ".join(line for line, _bold in report.issuer),
-        subject=report.subtitle,
+        title=meta["title"],
+        author=meta["author"],
+        subject=meta["subject"],
         creator=_("Hệ thống theo dõi chỉ tiêu chuyển đổi số Hải Phòng"),
         lang=get_language() or "vi",
         invariant=1,
         initialFontName=FONT,  # else the canvas references an unembedded Helvetica
     )
-    story = _heading(report, styles)
-    story += _introduction(report, styles)
-    number = 0
-    for section in report.sections:
-        number += 1
-        story += _pillar_section(section, styles)
-    story += _chart_section(report, styles, roman(number + 1))
-    story += _missing_section(report, styles, roman(number + 2))
-    story += _method_section(report, styles, roman(number + 3))
-    document.build(story, canvasmaker=NumberedCanvas)
+    story = _heading(document["heading"], styles)
+    story += _blocks(document["body"], styles)
+    story.append(_closing(document["closing"], styles))
+    for annex in document["annexes"]:
+        story.append(PageBreak())
+        story += [
+            Paragraph(_escape(annex["label"]), styles["annex_label"]),
+            Paragraph(_escape(annex["heading"]), styles["annex_heading"]),
+            Paragraph(_escape(annex["attached"]), styles["annex_attached"]),
+        ]
+        story += _blocks(annex["blocks"], styles)
+    template.build(story, onLaterPages=_page_number)
     return buffer.getvalue()
 
 
@@ -169,37 +202,40 @@ def _escape(text) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _heading(report: StatusReport, styles):
-    issuer = []
-    for line, bold in report.issuer:
-        issuer.append(Paragraph(_escape(line), styles["head" if bold else "head_regular"]))
-    # The rule under the issuer is a third of its name; the one under the motto as long as it.
-    longest = max(pdfmetrics.stringWidth(line, FONT_BOLD, 10.5) for line, _b in report.issuer)
-    issuer.append(
-        HRFlowable(
-            width=min(longest, 60 * mm) / 3,
-            thickness=0.6,
-            color=colors.black,
-            spaceBefore=2,
-            hAlign="CENTER",
-        )
+def _rule(width):
+    return HRFlowable(
+        width=width, thickness=0.6, color=colors.black, spaceBefore=5, hAlign="CENTER"
     )
-    motto_line = _("Độc lập - Tự do - Hạnh phúc")
-    motto = [
-        Paragraph(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), styles["head"]),
-        Paragraph(motto_line, styles["head"]),
-        HRFlowable(
-            width=pdfmetrics.stringWidth(motto_line, FONT_BOLD, 10.5),
-            thickness=0.6,
-            color=colors.black,
-            spaceBefore=2,
-            hAlign="CENTER",
-        ),
+
+
+def _heading(heading: dict, styles):
+    issuer = [
+        Paragraph(_escape(line), styles["issuer" if bold else "issuer_regular"])
+        for line, bold in heading["issuer"]
     ]
-    left_width = 62 * mm
+    # Under the issuing body a rule a third to a half of its longest line.
+    longest = max(
+        pdfmetrics.stringWidth(line, FONT_BOLD, ISSUER_SIZE) for line, _b in heading["issuer"]
+    )
+    issuer.append(_rule(longest * 0.4))
+    motto, motto_line = heading["motto"]
+    motto_width = pdfmetrics.stringWidth(motto, FONT_BOLD, MOTTO_SIZE)
+    line_width = pdfmetrics.stringWidth(motto_line, FONT_BOLD, MOTTO_LINE_SIZE)
+    right = [
+        Paragraph(_escape(motto), styles["motto"]),
+        Paragraph(_escape(motto_line), styles["motto_line"]),
+        _rule(line_width),  # as long as the line above it
+    ]
+    right_width = min(max(motto_width, line_width) + 6 * mm, FRAME_WIDTH - 55 * mm)
     header = Table(
-        [[issuer, motto], ["", Paragraph(_escape(report.place_and_date), styles["date"])]],
-        colWidths=[left_width, FRAME_WIDTH - left_width],
+        [
+            [issuer, right],
+            [
+                Paragraph(_escape(heading["number"]), styles["number"]),
+                Paragraph(_escape(heading["place_and_date"]), styles["date"]),
+            ],
+        ],
+        colWidths=[FRAME_WIDTH - right_width, right_width],
         style=TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), FONT),  # else Table sets Helvetica
@@ -207,108 +243,95 @@ def _heading(report: StatusReport, styles):
                 ("ALIGN", (0, 0), (-1, -1), "CENTER"),  # centres the rules under the names
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 1), (-1, 1), 8),
+                ("TOPPADDING", (0, 1), (-1, 1), 6),
             ]
         ),
     )
-    plan_title = _("Tình hình thực hiện %(plan)s") % {"plan": report.plan.display_name}
-    return [
+    story = []
+    if heading["draft_mark"]:
+        story.append(Paragraph(_escape(heading["draft_mark"]), styles["draft"]))
+    story += [
         header,
-        Paragraph(_("BÁO CÁO"), styles["kind"]),
-        Paragraph(_escape(plan_title), styles["title"]),
-        HRFlowable(
-            width="25%",
-            thickness=0.6,
-            color=colors.black,
-            spaceBefore=3,
-            spaceAfter=3,
-            hAlign="CENTER",
-        ),
-        Paragraph(_escape(f"({report.subtitle})"), styles["subtitle"]),
+        Paragraph(_escape(heading["kind"]), styles["kind"]),
+        Paragraph(_escape(heading["title"]), styles["title"]),
+        _rule("25%"),
+        Spacer(1, 2),
+        Paragraph(_escape(heading["subtitle"]), styles["subtitle"]),
     ]
+    return story
 
 
-def _counts_sentence(counts, total) -> str:
-    parts = [
-        f"{str(status.label).lower()} {counts[status]}" for status in STATUS_ORDER if counts[status]
-    ]
-    return _("%(total)s chỉ tiêu: %(parts)s.") % {"total": total, "parts": "; ".join(parts)}
+def _blocks(blocks, styles):
+    story = []
+    for block in blocks:
+        kind = block["type"]
+        if kind == "heading":
+            story.append(Paragraph(_escape(block["text"]), styles[f"heading{block['level']}"]))
+        elif kind == "paragraph":
+            story.append(Paragraph(_escape(block["text"]), styles[block["style"]]))
+        elif kind == "table":
+            story += [Spacer(1, 4), _table(block, styles), Spacer(1, 4)]
+        elif kind == "chart":
+            story.append(
+                KeepTogether(
+                    [
+                        Spacer(1, 4),
+                        progress_chart(block["bars"], FRAME_WIDTH),
+                        Spacer(1, 4),
+                        _legend(styles),
+                    ]
+                )
+            )
+    return story
 
 
-def _introduction(report: StatusReport, styles):
-    plan = report.plan
-    counts = {status: 0 for status in STATUS_ORDER}
-    for section in report.sections:
-        for status, count in section.counts.items():
-            counts[status] += count
-    text = _(
-        "Thực hiện %(reference)s của %(issued_by)s, trên cơ sở số liệu đã được duyệt trên "
-        "hệ thống theo dõi chỉ tiêu chuyển đổi số đến ngày %(date)s, tình hình thực hiện "
-        "các chỉ tiêu (phạm vi: %(scope)s) như sau. Tổng số %(counts)s"
-    ) % {
-        "reference": plan.reference,
-        "issued_by": plan.issued_by,
-        "date": date_format(report.as_of, "SHORT_DATE_FORMAT"),
-        "scope": report.scope_label.lower()
-        if report.within is None or report.within.kind == AdministrativeUnit.Kind.CITY
-        else report.scope_label,
-        "counts": _counts_sentence(counts, len(report.figures)),
-    }
-    return [Paragraph(_escape(text), styles["body"])]
-
-
-TABLE_WIDTHS = [18 * mm, 61 * mm, 20 * mm, 19 * mm, 18 * mm, 0]
-TABLE_WIDTHS[-1] = FRAME_WIDTH - sum(TABLE_WIDTHS)
-
-
-def _pillar_section(section, styles):
-    cell, head = styles["cell"], styles["cell_head"]
-    rows = [
-        [
-            Paragraph(_("Mã"), head),
-            Paragraph(_("Chỉ tiêu"), head),
-            Paragraph(_("Số liệu"), head),
-            Paragraph(_("Mục tiêu"), head),
-            Paragraph(_("Đơn vị đã báo cáo"), head),
-            Paragraph(_("Trạng thái"), head),
-        ]
-    ]
-    table_style = [
-        ("FONT", (0, 0), (-1, -1), FONT),  # else Table sets Helvetica
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555")),
+def _table(block, styles):
+    """A table with a header row repeated on every page. Text columns wrap (a Paragraph
+    per cell); figures, dates and statuses are short and are drawn as plain strings,
+    which is much faster for the long annex tables."""
+    columns = block["columns"]
+    scale = FRAME_WIDTH / sum(column["width"] for column in columns)
+    widths = [column["width"] * scale for column in columns]
+    wraps = [column["align"] == "left" for column in columns]
+    cell_style = styles["cell"]
+    rows = [[Paragraph(_escape(column["title"]), styles["cell_head"]) for column in columns]]
+    commands = [
+        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.4, BORDER),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE3EA")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
-    for index, figure in enumerate(section.figures, start=1):
-        target = figure.target
+    for index, column in enumerate(columns):
+        align = column["align"].upper()
+        if align != "LEFT":
+            commands.append(("ALIGN", (index, 1), (index, -1), align))
+    for index, row in enumerate(block["rows"], start=1):
+        if "group" in row:
+            text = _escape(row["group"])
+            text = f"<b>{text}</b>" if row["level"] == 1 else f"<b><i>{text}</i></b>"
+            rows.append([Paragraph(text, cell_style)] + [""] * (len(columns) - 1))
+            shade = "#EEEEEE" if row["level"] == 1 else "#F7F7F7"
+            commands += [
+                ("SPAN", (0, index), (-1, index)),
+                ("BACKGROUND", (0, index), (-1, index), colors.HexColor(shade)),
+            ]
+            continue
         rows.append(
             [
-                Paragraph(_escape(target.code), cell),
-                Paragraph(_escape(target.display_name), cell),
-                Paragraph(_escape(format_value(target, figure.value)), cell),
-                Paragraph(_escape(format_target(target)), cell),
-                Paragraph(f"{figure.reported}/{figure.expected}", cell),
-                Paragraph(_escape(figure.status.label), cell),
+                Paragraph(_escape(cell), cell_style) if wrap else cell
+                for cell, wrap in zip(row["cells"], wraps, strict=True)
             ]
         )
-        table_style.append(
-            (
-                "BACKGROUND",
-                (5, index),
-                (5, index),
-                colors.HexColor("#" + STATUS_FILLS[figure.status]),
+        for column, fill in row.get("fills", {}).items():
+            column = int(column)
+            commands.append(
+                ("BACKGROUND", (column, index), (column, index), colors.HexColor("#" + fill))
             )
-        )
-    heading = Paragraph(
-        _escape(f"{section.number}. {section.pillar.display_name.upper()}"), styles["section"]
-    )
-    summary = Paragraph(
-        _escape(_counts_sentence(section.counts, len(section.figures))), styles["small"]
-    )
-    table = Table(rows, colWidths=TABLE_WIDTHS, repeatRows=1, style=TableStyle(table_style))
-    return [KeepTogether([heading, summary, Spacer(1, 4), table])]
+    return Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(commands))
 
 
 def _legend(styles) -> Paragraph:
@@ -318,86 +341,27 @@ def _legend(styles) -> Paragraph:
         + _escape(status.label).replace(" ", "&nbsp;")
         for status in STATUS_ORDER
     ]
-    return Paragraph("&nbsp;&nbsp;&nbsp;".join(items), styles["small"])
+    return Paragraph("&nbsp;&nbsp;&nbsp;".join(items), ParagraphStyle("legend", styles["cell"]))
 
 
-def _chart_section(report: StatusReport, styles, number: str):
-    explanation = _(
-        "Mỗi thanh là số liệu so với mục tiêu (100% là đạt mục tiêu; chỉ tiêu “càng nhỏ càng "
-        "tốt” tính bằng mục tiêu / số liệu), tô màu theo trạng thái; vạch đen là mức kỳ vọng "
-        "đến ngày báo cáo, đường đứt nét là mục tiêu."
-    )
-    heading = _("BIỂU ĐỒ TIẾN ĐỘ CÁC CHỈ TIÊU")
-    return [
-        KeepTogether(
+def _closing(closing: dict, styles):
+    """ "Nơi nhận:" bottom left, the signature block bottom right (Phụ lục I, IV)."""
+    left = [Paragraph(_escape(closing["recipients_label"]), styles["recipients_label"])]
+    left += [Paragraph(_escape(line), styles["recipient"]) for line in closing["recipients"]]
+    right = [Paragraph(_escape(line), styles["authority"]) for line in closing["authority"]]
+    right.append(Spacer(1, 62))  # room for the signature and the seal
+    if closing["signer_name"]:
+        right.append(Paragraph(_escape(closing["signer_name"]), styles["signer"]))
+    table = Table(
+        [[left, right]],
+        colWidths=[FRAME_WIDTH * 0.48, FRAME_WIDTH * 0.52],
+        style=TableStyle(
             [
-                Paragraph(_escape(f"{number}. {heading}"), styles["section"]),
-                Paragraph(_escape(explanation), styles["small"]),
-                Spacer(1, 6),
-                progress_chart(report, FRAME_WIDTH),
-                Spacer(1, 4),
-                _legend(styles),
+                ("FONT", (0, 0), (-1, -1), FONT),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ]
-        )
-    ]
-
-
-def _missing_section(report: StatusReport, styles, number: str):
-    heading = _("ĐƠN VỊ CHƯA BÁO CÁO")
-    story = [Paragraph(_escape(f"{number}. {heading}"), styles["section"])]
-    by_target = OrderedDict()
-    for row in report.missing:
-        by_target.setdefault(row.target.pk, []).append(row)
-    if not by_target:
-        story.append(
-            Paragraph(_("Tất cả đơn vị đã có số liệu được duyệt cho kỳ gần nhất."), styles["small"])
-        )
-    figures = {figure.target.pk: figure for figure in report.figures}
-    for target_id, rows in by_target.items():
-        figure = figures[target_id]
-        target = figure.target
-        groups = OrderedDict()
-        for row in rows:
-            unit = row.unit
-            parent = unit.parent if unit.level == AdministrativeUnit.Level.COMMUNE else None
-            groups.setdefault(parent, []).append(row)
-        names = []
-        for parent, group in groups.items():
-            listed = ", ".join(
-                unit_label(r.unit)
-                + ("" if r.entry_status is None else f" ({r.entry_status_label.lower()})")
-                for r in group
-            )
-            names.append(f"{unit_label(parent)}: {listed}" if parent else listed)
-        text = _("%(code)s — %(name)s (kỳ %(period)s): %(missing)s/%(expected)s đơn vị") % {
-            "code": target.code,
-            "name": target.display_name,
-            "period": date_format(rows[0].period_end, "SHORT_DATE_FORMAT"),
-            "missing": len(rows),
-            "expected": figure.expected,
-        }
-        story.append(
-            Paragraph(f"<b>{_escape(text)}</b>: {_escape('; '.join(names))}.", styles["small"])
-        )
-        story.append(Spacer(1, 3))
-    return story
-
-
-def _method_section(report: StatusReport, styles, number: str):
-    heading = _("CÁCH TÍNH TRẠNG THÁI")
-    story = [Paragraph(_escape(f"{number}. {heading}"), styles["section"])]
-    for line in report.status_rule:
-        story.append(Paragraph(_escape(line), styles["small"]))
-    story.append(
-        Paragraph(
-            _escape(
-                _(
-                    "Báo cáo được lập tự động từ hệ thống theo dõi chỉ tiêu chuyển đổi số; "
-                    "chỉ tính số liệu đã được duyệt đến ngày %(date)s."
-                )
-                % {"date": date_format(report.as_of, "SHORT_DATE_FORMAT")}
-            ),
-            styles["note"],
-        )
+        ),
     )
-    return story
+    return KeepTogether([Spacer(1, 12), table])

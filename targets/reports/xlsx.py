@@ -22,7 +22,7 @@ from targets.formatting import export_number, format_target, safe_cell
 from targets.models import Target
 from targets.reports.data import (
     STATUS_FILLS,
-    StatusReport,
+    ReportData,
     expected_figure,
     progress_share,
     unit_label,
@@ -85,7 +85,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def export_report_xlsx(report: StatusReport) -> bytes:
+def export_report_xlsx(report: ReportData) -> bytes:
     """The workbook of ``report`` (see :func:`targets.reports.data.gather_report`), as bytes."""
     workbook = Workbook()
     _summary_sheet(workbook.active, report)
@@ -129,7 +129,7 @@ def _put(sheet, row, column, value, number_format=None, fill=None):
     return cell
 
 
-def _title(sheet, report: StatusReport, heading: str):
+def _title(sheet, report: ReportData, heading: str):
     sheet.sheet_view.showGridLines = True
     sheet.cell(row=1, column=1, value=safe_cell(heading)).font = Font(bold=True, size=14)
     sheet.cell(row=2, column=1, value=safe_cell(report.subtitle)).font = Font(italic=True)
@@ -153,7 +153,7 @@ def _status_cell(sheet, row, column, status):
     return _put(sheet, row, column, str(Status(status).label), fill=STATUS_FILLS[status])
 
 
-def _summary_sheet(sheet, report: StatusReport):
+def _summary_sheet(sheet, report: ReportData):
     sheet.title = _("Tổng hợp")
     _title(sheet, report, report.title)
 
@@ -208,7 +208,7 @@ def _summary_sheet(sheet, report: StatusReport):
     _widths(sheet, [30, 11, 48, 12, 12, 12, 14, 11, 14, 14, 16, 12, 12, 11, 13])
 
 
-def _unit_sheet(sheet, report: StatusReport, level):
+def _unit_sheet(sheet, report: ReportData, level):
     sheet.title = level.label
     _title(sheet, report, f"{report.title} — {level.label}")
     _header(sheet, HEADER_ROW, UNIT_HEADERS)
@@ -238,7 +238,7 @@ def _unit_sheet(sheet, report: StatusReport, level):
     _widths(sheet, [11, 40, 10, 30, 22, 12, 14, 14, 12, 16, 13, 16])
 
 
-def _missing_sheet(sheet, report: StatusReport):
+def _missing_sheet(sheet, report: ReportData):
     sheet.title = _("Chưa báo cáo")
     _title(sheet, report, _("Đơn vị chưa có số liệu được duyệt cho kỳ báo cáo gần nhất"))
     _header(sheet, HEADER_ROW, MISSING_HEADERS)
@@ -259,7 +259,7 @@ def _missing_sheet(sheet, report: StatusReport):
     _widths(sheet, [11, 40, 12, 10, 30, 22, 18])
 
 
-def _method_sheet(sheet, report: StatusReport):
+def _method_sheet(sheet, report: ReportData):
     sheet.title = _("Cách tính trạng thái")
     _title(sheet, report, _("Cách tính trạng thái"))
     plan = report.plan
