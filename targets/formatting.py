@@ -81,11 +81,9 @@ def percent(value) -> str:
 def format_value(target, value) -> str:
     """A figure of ``target`` as a manager reads it: ``40,00%`` for a percentage, ``14``
     for a rank or count, ``Đạt`` / ``Chưa đạt`` for a milestone, ``—`` for none."""
-    from targets.models import Target
-
     if value is None:
         return DASH
-    if target.measure == Target.Measure.MILESTONE:
+    if target.measure == target.Measure.MILESTONE:
         return _("Đạt") if value >= 1 else _("Chưa đạt")
     if target.is_percentage:
         return percent(value)
@@ -94,9 +92,7 @@ def format_value(target, value) -> str:
 
 def format_target(target) -> str:
     """The target with its comparator: ``≥ 60,00%``, ``≤ 10``; ``Đạt`` for a milestone."""
-    from targets.models import Target
-
-    if target.measure == Target.Measure.MILESTONE:
+    if target.measure == target.Measure.MILESTONE:
         return format_value(target, target.target_value)
     return f"{COMPARATOR_SIGNS[target.comparator]} {format_value(target, target.target_value)}"
 

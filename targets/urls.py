@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import evidence, views
+from targets import views, views_evidence
 from targets.urls_reports import urlpatterns as report_urlpatterns
 
 app_name = "targets"
@@ -11,7 +11,7 @@ urlpatterns = [
     path("tinh-hinh-bao-cao/", views.CompletenessView.as_view(), name="completeness"),
     path("don-vi/<str:code>/", views.UnitScorecardView.as_view(), name="unit-detail"),
     *report_urlpatterns,
-    path("minh-chung/<path:name>", evidence.download, name="evidence"),
+    path("minh-chung/<path:name>", views_evidence.download, name="evidence"),
     # Last: any two path segments not matched above name a plan and a target.
     path("<slug:plan>/<str:code>/", views.TargetDetailView.as_view(), name="target-detail"),
 ]

@@ -12,12 +12,12 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from targets.importing import read_dataset
+from targets.importing.run import entries_import
 from targets.importing.template import build_template
 from targets.models import ProgressEntry
 from targets.reports import export_entries_csv, export_report_xlsx, export_status_csv
 from targets.reports.data import gather_report
 from targets.roles import REPORTERS
-from targets.services import entries_import
 
 pytestmark = pytest.mark.django_db
 

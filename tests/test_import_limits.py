@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from targets.importing import FileError, columns, read_dataset
 from targets.importing.admin import STORAGE_FOLDER
+from targets.importing.run import entries_import
 from targets.models import ProgressEntry
 from targets.roles import REPORTERS
-from targets.services import entries_import
 
 pytestmark = pytest.mark.django_db
 

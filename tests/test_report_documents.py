@@ -166,11 +166,11 @@ def test_docx_tables_are_word_tables_with_numbers_in_cells(issued):
     government = next(t for t in tables if t.cell(0, 0).text == "Mã")
     assert [c.text for c in government.rows[0].cells][:3] == ["Mã", "Chỉ tiêu", "Số liệu"]
     rows = {row.cells[0].text: [c.text for c in row.cells] for row in government.rows[1:]}
-    assert rows["CQS-03c"][2] == "40,0%"  # (30 + 10) / (60 + 40), decimal comma
+    assert rows["CQS-03c"][2] == "40,00%"  # (30 + 10) / (60 + 40), decimal comma
     assert rows["CQS-03c"][4] == "2/217"
     units = [t for t in tables if t.cell(0, 1).text == "Đơn vị"]
     may_chai = next(r for t in units for r in t.rows if r.cells[1].text == "Phường Máy Chai")
-    assert [c.text for c in may_chai.cells][2:5] == ["50,0%", "30", "60"]
+    assert [c.text for c in may_chai.cells][2:5] == ["50,00%", "30", "60"]
 
 
 def test_markup_and_control_characters_staff_type_are_written_as_text(issued):

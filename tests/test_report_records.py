@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -32,13 +33,17 @@ def download(client, report, extension):
 
 
 def correct_entry(entry, user, numerator):
-    """Reopen an approved entry, change its numerator, submit and approve it again."""
+    """Reopen an approved entry, change its numerator, submit it again, and have it
+    approved by another superuser (whoever submits never approves)."""
     services.entry_reopen(entry=entry, user=user, reason="Sửa số liệu sai")
     entry.refresh_from_db()
     entry.numerator = numerator
     services.entry_update(entry=entry, user=user, expected_version=entry.version)
     services.entry_submit(entry=entry, user=user)
-    services.entry_approve(entry=entry, user=user)
+    approver, _created = get_user_model().objects.get_or_create(
+        username="approver", defaults={"is_superuser": True, "is_staff": True}
+    )
+    services.entry_approve(entry=entry, user=approver)
 
 
 def cqs03c_figure(document):
@@ -56,7 +61,7 @@ def test_issued_report_keeps_its_figures_after_an_entry_is_corrected(
     draft = make_report(number="")
     before_pdf = pdf_of(report_document(issued))
     before_docx = docx_text(docx_of(report_document(issued)))
-    assert cqs03c_figure(report_document(draft)) == "40,0%"
+    assert cqs03c_figure(report_document(draft)) == "40,00%"
 
     correct_entry(second, admin_user, numerator=30)  # (30 + 30) / (60 + 40)
 
@@ -64,9 +69,9 @@ def test_issued_report_keeps_its_figures_after_an_entry_is_corrected(
     after_pdf = pdf_of(report_document(issued))
     assert after_pdf == before_pdf  # the same bytes, so the same figures
     assert docx_text(docx_of(report_document(issued))) == before_docx
-    assert "40,0%" in pdf_text(after_pdf)
+    assert "40,00%" in pdf_text(after_pdf)
     # The draft follows the data.
-    assert cqs03c_figure(report_document(draft)) == "60,0%"
+    assert cqs03c_figure(report_document(draft)) == "60,00%"
 
 
 def test_reissuing_makes_a_new_version_and_the_history_says_who_issued_what(
@@ -78,7 +83,7 @@ def test_reissuing_makes_a_new_version_and_the_history_says_who_issued_what(
     report = report_issue(report=report, user=cast.plan_admin)
 
     assert (report.version, report.issued_by) == (2, cast.plan_admin)
-    assert cqs03c_figure(report.snapshot) == "60,0%"
+    assert cqs03c_figure(report.snapshot) == "60,00%"
     issues = report.history.filter(history_change_reason__startswith="Ban hành").order_by(
         "history_date"
     )
@@ -86,7 +91,7 @@ def test_reissuing_makes_a_new_version_and_the_history_says_who_issued_what(
         ("Ban hành phiên bản 1", admin_user, 1),
         ("Ban hành phiên bản 2", cast.plan_admin, 2),
     ]
-    assert cqs03c_figure(issues[0].snapshot) == "40,0%"  # what version 1 showed
+    assert cqs03c_figure(issues[0].snapshot) == "40,00%"  # what version 1 showed
 
 
 def test_issuing_takes_today_as_issue_date_when_none_is_set(admin_user):
@@ -246,7 +251,7 @@ def test_export_report_writes_an_issued_report_as_issued(
         "export_report", f"--report={report.pk}", "--format=docx", f"--output={output}",
         stdout=io.StringIO(),
     )  # fmt: skip
-    assert "40,0%" in docx_text(output.read_bytes())
+    assert "40,00%" in docx_text(output.read_bytes())
 
 
 @pytest.mark.parametrize(

@@ -285,7 +285,7 @@ def test_quick_docx_has_the_draft_heading_and_the_figures_as_word_tables(entries
     assert heading.cell(1, 1).text == "Hải Phòng, ngày … tháng … năm …"
     government = document.tables[1]
     rows = {row.cells[0].text: row.cells for row in government.rows}
-    assert rows["CQS-03c"][2].text == "40,0%"
+    assert rows["CQS-03c"][2].text == "40,00%"
 
 
 def test_pdf_of_a_district_lists_only_its_targets_and_units(entries, unit):

@@ -11,6 +11,7 @@ URL of the app and every admin URL of the entries: a new one fails
 import datetime
 import io
 
+import docx
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
@@ -60,6 +61,10 @@ def text_of(response) -> str:
             for cell in row
             if cell is not None
         )
+    if "wordprocessingml" in kind:
+        document = docx.Document(io.BytesIO(content))
+        cells = (c.text for t in document.tables for row in t.rows for c in row.cells)
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
     if "pdf" in kind:
         return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     return content.decode("utf-8-sig")
@@ -87,6 +92,7 @@ PAGES = {
     "target-detail": (["kh74-2022", "CQS-03c"], {}, True),
     "report-xlsx": ([], {}, True),
     "report-pdf": ([], {}, False),
+    "report-docx": ([], {}, False),
     "report-csv": ([], {}, False),
     "entries-csv": ([], {}, True),
 }
@@ -108,7 +114,7 @@ def test_page_or_download_shows_only_the_readers_units(name, reader, client):
 def test_units_and_reports_outside_the_scope_are_refused(reader, client):
     client.force_login(reader)
     assert client.get(reverse("targets:unit-detail", args=["11332"]), PERIOD).status_code == 404
-    for name in ("report-xlsx", "report-pdf", "report-csv", "entries-csv"):
+    for name in ("report-xlsx", "report-pdf", "report-docx", "report-csv", "entries-csv"):
         response = client.get(reverse(f"targets:{name}"), {**PERIOD, "unit": "11332"})
         assert response.status_code == 403, name
 
@@ -221,7 +227,12 @@ def test_every_surface_is_checked():
     import targets
 
     names = set(url_names(get_resolver().url_patterns))
-    assert {n.removeprefix("targets:") for n in names if n.startswith("targets:")} == set(PAGES)
+    # The evidence download is checked by tests/test_evidence.py
+    # (test_download_follows_the_scope_of_the_entry, test_another_districts_reporter_gets_404).
+    checked_elsewhere = {"evidence"}
+    assert {n.removeprefix("targets:") for n in names if n.startswith("targets:")} == set(
+        PAGES
+    ) | checked_elsewhere
     prefix = "admin:targets_progressentry_"
     entry_admin = {n.removeprefix(prefix) for n in names if n.startswith(prefix)}
     assert entry_admin == ADMIN_ENTRY_URLS

@@ -29,5 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("targets.urls")),
 ]
-# No /media/ URL, even in debug: evidence files are served by targets.evidence.download,
+# No /media/ URL, even in debug: evidence files are served by targets.views_evidence.download,
 # which checks the reader's scope.

@@ -66,7 +66,7 @@ class ProgressEntry(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
-    # Checked by content, stored under a random name, served by targets.evidence.download.
+    # Checked by content, stored under a random name, served by targets.views_evidence.download.
     evidence_file = EvidenceFileField(_("tệp minh chứng"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status, default=Status.DRAFT)
     review_note = models.TextField(
