@@ -13,6 +13,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from targets.freshness import marks_html
 from targets.models import Target
 from targets.status import Status
 
@@ -136,6 +137,11 @@ class FigureColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, value, record):
+        # The change since the previous period and a stale mark, where the page has
+        # them (targets.freshness).
+        marks = marks_html(getattr(record, "freshness", None))
+        if marks:
+            return format_html("{}{}", format_value(record.target, value), marks)
         return format_value(record.target, value)
 
     def value(self, value):
@@ -365,6 +371,10 @@ class CompletenessTable(FigureTable):
     period_due = tables.DateColumn(
         verbose_name=_("Kỳ phải báo cáo"), accessor="period_due", short=True
     )
+    # The report of the period due, by state (targets.completeness); no status badge:
+    # the last approved figure is older than the period asked for.
+    state = tables.Column(verbose_name=_("Báo cáo kỳ này"), accessor="state")
+    late = tables.BooleanColumn(verbose_name=_("Trễ hạn"), yesno=(_("Trễ"), ""))
 
     class Meta(FigureTable.Meta):
         sequence = (
@@ -374,11 +384,13 @@ class CompletenessTable(FigureTable):
             "target_code",
             "target_name",
             "period_due",
+            "state",
+            "late",
             "last_period",
-            "value",
-            "status",
         )
         exclude = (
+            "value",
+            "status",
             "numerator",
             "denominator",
             "target_value",
@@ -387,18 +399,33 @@ class CompletenessTable(FigureTable):
             "expected",
         )
 
+    def render_state(self, value, record):
+        return format_html('<span class="state state-{}">{}</span>', value, value.label)
+
+    def value_state(self, value):
+        return str(value.label)
+
+    def value_late(self, value):
+        return str(_("Trễ")) if value else ""
+
     def value_period_due(self, value):
         return value
 
 
 class DistrictCountTable(tables.Table):
-    """Completeness: per district, reports expected, received and missing."""
+    """Completeness: per district, reports expected and where they stand
+    (``targets.completeness.StateCount``): approved, submitted, returned, draft, not
+    entered, late."""
 
     district = tables.Column(verbose_name=_("Quận, huyện"), accessor="name")
     expected = tables.Column(verbose_name=_("Phải báo cáo"), attrs=NUM)
-    reported = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
-    missing = tables.Column(verbose_name=_("Chưa báo cáo"), attrs=NUM)
-    share = tables.Column(verbose_name=_("Tỷ lệ đã báo cáo"), attrs=NUM)
+    reported = tables.Column(verbose_name=_("Đã duyệt"), attrs=NUM)
+    submitted = tables.Column(verbose_name=_("Đã gửi, chờ duyệt"), attrs=NUM)
+    returned = tables.Column(verbose_name=_("Bị trả lại"), attrs=NUM)
+    draft = tables.Column(verbose_name=_("Đang nhập (nháp)"), attrs=NUM)
+    not_entered = tables.Column(verbose_name=_("Chưa nhập"), attrs=NUM)
+    late = tables.Column(verbose_name=_("Trễ hạn"), attrs=NUM)
+    share = tables.Column(verbose_name=_("Tỷ lệ đã duyệt"), attrs=NUM)
 
     class Meta:
         orderable = False

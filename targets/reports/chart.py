@@ -20,7 +20,8 @@ CHART_MAX = Decimal("1.25")  # the bar axis runs to 125% of the target
 
 def progress_chart(report: StatusReport, width: float) -> Drawing:
     """Horizontal bars of each target's value / target (capped at 125%), coloured by
-    status, with the 100% line and a tick at the share expected by the date."""
+    status, with the target (100%) as a solid line and the share expected by the date
+    as a dashed tick: the legend of the web pages (``targets.charts.BAR_LEGEND``)."""
     figures = report.figures
     label_width, value_width, axis_height = 48, 70, 22
     bar_x = label_width
@@ -67,7 +68,17 @@ def progress_chart(report: StatusReport, width: float) -> Drawing:
         expected = progress_share(target, expected_figure(figure))
         if expected is not None:
             x = x_of(expected)
-            drawing.add(Line(x, y - 1, x, y + BAR_ROW - 2, strokeColor=colors.black, strokeWidth=1))
+            drawing.add(
+                Line(
+                    x,
+                    y - 1,
+                    x,
+                    y + BAR_ROW - 2,
+                    strokeColor=colors.black,
+                    strokeWidth=1,
+                    strokeDashArray=[1.5, 1.5],
+                )
+            )
         label = format_value(target, figure.value)
         if share is not None and target.measure != "milestone":
             label += f" ({min(share, Decimal(9.99)) * 100:.0f}%)"
@@ -89,8 +100,7 @@ def progress_chart(report: StatusReport, width: float) -> Drawing:
             x100,
             height,
             strokeColor=colors.black,
-            strokeWidth=0.8,
-            strokeDashArray=[2, 2],
+            strokeWidth=1,
         )
     )
     return drawing

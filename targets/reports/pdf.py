@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from targets.charts import BAR_LEGEND
 from targets.models import AdministrativeUnit
 from targets.reports.chart import progress_chart
 from targets.reports.data import (
@@ -323,10 +324,13 @@ def _legend(styles) -> Paragraph:
 
 
 def _chart_section(report: StatusReport, styles, number: str):
-    explanation = _(
-        "Mỗi thanh là số liệu so với mục tiêu (100% là đạt mục tiêu; chỉ tiêu “càng nhỏ càng "
-        "tốt” tính bằng mục tiêu / số liệu), tô màu theo trạng thái; vạch đen là mức kỳ vọng "
-        "đến ngày báo cáo, đường đứt nét là mục tiêu."
+    explanation = (
+        _(
+            "Mỗi thanh là số liệu so với mục tiêu (100% là đạt mục tiêu; chỉ tiêu “càng nhỏ "
+            "càng tốt” tính bằng mục tiêu / số liệu)."
+        )
+        + " "
+        + str(BAR_LEGEND)
     )
     heading = _("BIỂU ĐỒ TIẾN ĐỘ CÁC CHỈ TIÊU")
     return [
