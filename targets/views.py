@@ -149,6 +149,7 @@ def dashboard(request):
                 for summary in pillar_summaries(figures)
             ],
             "total": len(figures),
+            "has_figures": any(f.value is not None for f in figures),
             "scorecard": scorecard,
             "scorecard_table": table,
             "bar_legend": BAR_LEGEND,
@@ -256,6 +257,9 @@ class TargetDetailView(
             ):
                 figure.unit = district
                 districts.append(figure)
+        # A district without communes has no commune figure: not applicable, not shown.
+        not_applicable = [f.unit.display_name for f in districts if not f.expected]
+        districts = [f for f in districts if f.expected]
         self.figure.freshness = Freshness(self.figure, series[-2] if len(series) > 1 else None)
         # The source of a figure one unit reports (the city's published results).
         city_rows = [f for f in self.all_rows if f.unit.level == AdministrativeUnit.Level.CITY]
@@ -277,6 +281,7 @@ class TargetDetailView(
             "target_text": format_target(target),
             "series_table": SeriesTable(series),
             "district_table": DistrictRollupTable(districts) if districts else None,
+            "districts_not_applicable": not_applicable,
             "missing": [f for f in self.all_rows if not f.reported],
         }
 
