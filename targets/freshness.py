@@ -112,7 +112,7 @@ class Freshness:
 
     @property
     def period_label(self) -> str:
-        """"kỳ 30/09/2022" for a current figure; "" without a value, and for a stale one
+        """The period, e.g. "kỳ 30/09/2022", of a current figure; "" without a value, and for a stale one
         (its badge, :func:`marks_html`, names the period)."""
         if self.figure.value is None or self.period is None or self.stale:
             return ""

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from targets.forms import default_plan, read_period
 
 
-def landing_period(data, plans):
+def landing_period(data, plans, *, today=None):
     """(Period, sentence) for the dashboard. With ``plan`` or ``as_of`` in ``data`` the
-    page shows what was asked (``read_period``) and the sentence is empty."""
+    page shows what was asked (``read_period``) and the sentence is empty. ``today``:
+    default today in the project's time zone."""
     plans = list(plans)
     if data.get("plan") or data.get("as_of"):
         return read_period(data, plans), ""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     plan = default_plan(plans, today)
     if plan is None:
         return read_period(data, plans), ""

@@ -202,7 +202,7 @@ PAGES = {
         [
             "Tổng quan tình hình thực hiện",
             "Tiến độ từng chỉ tiêu",
-            "Xếp hạng quận, huyện",
+            "Bảng điểm quận, huyện",
             "Đúng tiến độ",
             "Chậm tiến độ",
             "Có nguy cơ",
@@ -212,7 +212,7 @@ PAGES = {
         [
             "Progress overview",
             "Progress of each target",
-            "District league table",
+            "District scorecard",
             "On track",
             "Off track",
             "At risk",
