@@ -36,9 +36,7 @@ def scorecard(plan):
     return district_scorecard(league, {})
 
 
-def test_district_without_communes_is_not_ranked_on_commune_targets(
-    plan, two_districts_on_track
-):
+def test_district_without_communes_is_not_ranked_on_commune_targets(plan, two_districts_on_track):
     cqs_b, cqs_c = two_districts_on_track
     rows = {row.unit.code: row for row in scorecard(plan).rows}
     bach_long_vi = rows["318"]
