@@ -212,6 +212,10 @@ class FigureTable(tables.Table):
         return export_number(value)
 
     def render_completeness(self, record):
+        if not record.is_due:  # an annual target mid-year: nothing is due yet
+            return format_html(
+                '<span class="muted" title="{}">{}</span>', _("chưa đến kỳ báo cáo đầu tiên"), DASH
+            )
         return f"{record.reported}/{record.expected}"
 
     def value_last_period(self, value):

@@ -102,16 +102,16 @@ QUERY_COUNTS = {
     # + target, roll-up, expected units (its figure); units, their latest entries, the
     #   filtered unit ids (unit table); changes per period, expected units (series);
     #   districts, roll-up by district, unit counts (district table); districts (filter
-    #   form); the entries' notes and evidence (sources); units' latest entries as of the
-    #   previous period (CQS-03c is monthly: one frequency)
-    "target-detail": COMMON + 3 + 3 + 2 + 3 + 1 + 1 + 1,
+    #   form); the entries' notes and evidence (sources); units and their latest entries
+    #   as of the previous period (CQS-03c is monthly: one frequency)
+    "target-detail": COMMON + 3 + 3 + 2 + 3 + 1 + 1 + 2,
     # + the unit; targets, roll-up, expected units (its figures); communes, their latest
     #   entries; pillars and agencies for the filter form; targets, roll-up, expected
-    #   units as of the previous period (the district's targets are monthly); communes'
-    #   latest entries as of the previous period (commune grid), the communes (sources,
-    #   grid); the notes and evidence (sources); changes per period, expected units
-    #   (trend chart)
-    "unit-detail": COMMON + 1 + 3 + 2 + 2 + 3 + 1 + 1 + 1 + 2,
+    #   units as of the previous period (the district's targets are monthly); communes
+    #   and their latest entries as of the previous period (commune grid); the communes
+    #   (sources, grid); the notes and evidence (sources); changes per period, expected
+    #   units (trend chart)
+    "unit-detail": COMMON + 1 + 3 + 2 + 2 + 3 + 2 + 1 + 1 + 2,
     # + targets, units, their latest entries; districts for the filter form; the entries
     #   of the period due, of any status (states)
     "completeness": COMMON + 3 + 1 + 1,
@@ -165,7 +165,8 @@ def test_target_detail_shows_units_district_rollup_and_missing_units(manager_cli
     assert "215 đơn vị chưa báo cáo kỳ 31/12/2022" in html
     rows = response.context["table"].rows
     assert len(rows) == 12  # Ngô Quyền's 12 communes
-    assert "<svg" in html and '<title id="chart-svg-title">' in html and "<desc" in html
+    assert "<svg" in html and '<title id="chart-wide-title">' in html and "<desc" in html
+    assert '<title id="chart-narrow-title">' in html  # the drawing for phones
 
 
 def test_target_detail_filters_by_status_and_reporting(manager_client, hand_made):
