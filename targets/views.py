@@ -373,9 +373,9 @@ class CompletenessView(
     def get_rows(self):
         as_of = self.period.as_of
         targets = list(Target.objects.filter(plan=self.period.plan).with_relations())
-        figures = unit_figures(targets, as_of, self.object_list)
-        figures = self.filterset.narrow([f for f in figures if f.is_due])
+        figures = [f for f in unit_figures(targets, as_of, self.object_list) if f.is_due]
         attach_states(figures, entry_states(targets, self.object_list, as_of), as_of)
+        figures = self.filterset.narrow(figures)
         self.counts = state_counts_by_district(figures, _("Cấp thành phố"))
         return [f for f in figures if f.state != EntryState.APPROVED]
 

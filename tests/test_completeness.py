@@ -78,3 +78,9 @@ def test_annual_targets_are_not_due_before_their_period_ends(manager_client):
     codes = {figure.target.code for figure in response.context["table"].data.data}
     assert "DTI-01" not in codes and "KTS-01" not in codes  # annual: first due 31/12
     assert "CQS-03c" in codes
+
+
+def test_completeness_filters_by_state(manager_client, target, unit, make_entry):
+    make_entry(target("CQS-03c"), unit("11329"), numerator=1, denominator=2, status="submitted")
+    response = manager_client.get(f"{URL}&state=submitted")
+    assert list(rows_by_unit(response)) == ["11329"]
