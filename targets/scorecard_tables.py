@@ -7,15 +7,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from targets.freshness import marks_html
+from targets.models import AdministrativeUnit
 from targets.scorecard import column_key
 from targets.tables import NUM, format_value, percent
 
 DASH = "—"
 
 
-def render_cell(cell) -> str:
-    """A grid cell: the figure coloured by status, its change since the previous period
-    and, when older than the current period, a visible mark with its period."""
+def render_cell(cell, url: str = "") -> str:
+    """A grid cell: the figure coloured by status (a link to ``url``, the drill-down),
+    its change since the previous period and, when older than the current period, a
+    visible mark with its period."""
     if cell.applicable and cell.figure.value is None:
         return format_html(
             '<span class="cell status-{}">{}</span>', cell.figure.status, cell.figure.status.label
@@ -29,12 +31,15 @@ def render_cell(cell) -> str:
         )
 
     figure = cell.figure
+    value = format_value(figure.target, figure.value)
+    if url:
+        value = format_html('<a href="{}">{}</a>', url, value)
     return format_html(
         '<span class="cell status-{}" title="{}">{}<span class="visually-hidden"> · {}</span>'
         "{}</span>",
         figure.status,
         figure.status.label,
-        format_value(figure.target, figure.value),
+        value,
         figure.status.label,
         marks_html(cell.freshness),
     )
@@ -53,8 +58,8 @@ class CellColumn(tables.Column):
             **kwargs,
         )
 
-    def render(self, value):
-        return render_cell(value)
+    def render(self, value, record, table):
+        return render_cell(value, table.drill_down(value.target, record.unit))
 
 
 class ScorecardGridTable(tables.Table):
@@ -88,6 +93,12 @@ class ScorecardGridTable(tables.Table):
         self.period_query = period_query
         if not (show_rank and scorecard.ranked):
             self.columns.hide("rank")
+
+    def drill_down(self, target, unit) -> str:
+        """Where a cell leads: a district's units on the target's page; a commune's page."""
+        if unit.level == AdministrativeUnit.Level.DISTRICT:
+            return f"{target.get_absolute_url()}?{self.period_query}&district={unit.code}"
+        return f"{unit.get_absolute_url()}?{self.period_query}"
 
     def render_rank(self, record):
         if record.rank is None:

@@ -112,3 +112,10 @@ def test_district_page_shows_the_grid_of_its_communes(manager_client, target, un
     assert [t.code for t in grid.targets] == ["CQS-03c"]
     assert grid.rows[0].unit.code == "11329" and grid.rows[0].rank == 1
     assert "Bảng điểm các xã, phường, thị trấn" in response.content.decode()
+
+
+def test_a_district_cell_drills_down_to_the_targets_units_in_that_district(
+    manager_client, two_districts_on_track
+):
+    html = manager_client.get(f"/?{PERIOD}").content.decode()
+    assert 'href="/kh74-2022/CQS-03c/?plan=kh74-2022&amp;as_of=2022-12-31&amp;district=303"' in html
