@@ -437,39 +437,3 @@ class DistrictCountTable(tables.Table):
 
     def render_share(self, value):
         return percent(value)
-
-
-class LeagueTable(tables.Table):
-    """Dashboard: the districts by share of their targets achieved or on track."""
-
-    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank", attrs=NUM)
-    district = tables.Column(verbose_name=_("Quận, huyện"), accessor="district__display_name")
-    good = tables.Column(verbose_name=_("Đạt hoặc đúng tiến độ"), accessor="good", attrs=NUM)
-    share = tables.Column(
-        verbose_name=_("Tỷ lệ chỉ tiêu đạt hoặc đúng tiến độ"),
-        accessor="share",
-        attrs=NUM,
-    )
-    completeness = tables.Column(verbose_name=_("Đã báo cáo"), accessor="completeness", attrs=NUM)
-
-    class Meta:
-        orderable = False
-        attrs = {"class": "data"}
-        empty_text = _("Không có quận, huyện nào trong phạm vi của bạn.")
-
-    def __init__(self, *args, period_query="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.period_query = period_query
-
-    def render_district(self, value, record):
-        url = f"{record.district.get_absolute_url()}?{self.period_query}"
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def render_good(self, record):
-        return f"{record.good}/{record.applicable}"
-
-    def render_share(self, value):
-        return percent(value)
-
-    def render_completeness(self, value, record):
-        return f"{record.reported}/{record.expected} ({percent(value)})"
