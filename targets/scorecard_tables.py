@@ -84,7 +84,7 @@ class ScorecardGridTable(tables.Table):
     class Meta:
         orderable = True
         attrs = {"class": "data scorecard"}
-        sequence = ("unit", "rank", "good", "...")
+        sequence = ("unit", "...", "good", "rank")  # the figures first, as in DHIS2
         empty_text = gettext_lazy("Không có đơn vị nào trong phạm vi của bạn.")
 
     def __init__(self, scorecard, *args, period_query="", show_rank=True, **kwargs):
