@@ -97,3 +97,18 @@ def test_web_and_pdf_share_the_legend_wording(manager_client, plan):
     assert "vạch đứt: mức cần đạt theo tiến độ" in text
     dashboard = manager_client.get("/?plan=kh74-2022&as_of=2022-12-31").content.decode()
     assert legend in dashboard
+
+
+@pytest.mark.django_db
+def test_unit_page_draws_the_trend_of_a_target(manager_client, target, unit, make_entry):
+    cqs = target("CQS-03c")
+    for month in (10, 11, 12):
+        day = datetime.date(2022, month, 30 if month == 11 else 31)
+        make_entry(cqs, unit("11329"), day, numerator=month, denominator=100)
+    response = manager_client.get("/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31")
+    assert response.context["trend"] == cqs
+    assert len(response.context["charts"][0].points) == 3
+    html = response.content.decode()
+    assert '<title id="chart-wide-title">' in html and 'class="chart-narrow"' in html
+    unknown = manager_client.get("/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31&trend=<b>")
+    assert unknown.status_code == 200 and unknown.context["trend"] == cqs
