@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from targets import scope
+from targets.completeness import EntryState
 from targets.models import AdministrativeUnit, Pillar, Target
 from targets.status import Status
 
@@ -115,10 +116,15 @@ class CompletenessFilter(UnitsFilterBase):
     """Completeness: the missing reports, by district, unit and target code."""
 
     target = django_filters.CharFilter(label=_("Mã chỉ tiêu"), method=keep)
+    state = django_filters.ChoiceFilter(
+        label=_("Báo cáo kỳ này"),
+        choices=[c for c in EntryState.choices if c[0] != EntryState.APPROVED],
+        method=keep,
+    )
 
     class Meta:
         model = AdministrativeUnit
-        fields = ["district", "q", "target"]
+        fields = ["district", "q", "target", "state"]
 
     def narrow(self, figures):
         figures = super().narrow(figures)
@@ -126,4 +132,7 @@ class CompletenessFilter(UnitsFilterBase):
         code = (data.get("target") or "").strip().lower()
         if code:
             figures = [f for f in figures if f.target.code.lower() == code]
+        state = data.get("state")
+        if state:  # figures with their state (targets.completeness.attach_states)
+            figures = [f for f in figures if f.state == state]
         return figures

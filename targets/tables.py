@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from targets.formatting import (
+    DASH,
     date,
     export_number,
     export_part,
@@ -19,6 +20,7 @@ from targets.formatting import (
     number,
     percent,
 )
+from targets.freshness import marks_html
 from targets.status import Status
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}  # right-aligned number columns
@@ -48,6 +50,11 @@ class FigureColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, value, record):
+        # The change since the previous period and a stale mark, where the page has
+        # them (targets.freshness).
+        marks = marks_html(getattr(record, "freshness", None))
+        if marks:
+            return format_html("{}{}", format_value(record.target, value), marks)
         return format_value(record.target, value)
 
     def value(self, value):
@@ -129,6 +136,10 @@ class FigureTable(tables.Table):
         return export_number(value)
 
     def render_completeness(self, record):
+        if not record.is_due:  # an annual target mid-year: nothing is due yet
+            return format_html(
+                '<span class="muted" title="{}">{}</span>', _("chưa đến kỳ báo cáo đầu tiên"), DASH
+            )
         return f"{record.reported}/{record.expected}"
 
     def value_unit_name(self, record):
@@ -283,6 +294,10 @@ class CompletenessTable(FigureTable):
         verbose_name=_("Quận, huyện"), accessor="district__display_name", default=""
     )
     period_due = ShortDateColumn(verbose_name=_("Kỳ phải báo cáo"), accessor="period_due")
+    # The report of the period due, by state (targets.completeness); no status badge:
+    # the last approved figure is older than the period asked for.
+    state = tables.Column(verbose_name=_("Báo cáo kỳ này"), accessor="state")
+    late = tables.BooleanColumn(verbose_name=_("Trễ hạn"), yesno=(_("Trễ"), ""))
 
     class Meta(FigureTable.Meta):
         sequence = (
@@ -292,11 +307,13 @@ class CompletenessTable(FigureTable):
             "target_code",
             "target_name",
             "period_due",
+            "state",
+            "late",
             "last_period",
-            "value",
-            "status",
         )
         exclude = (
+            "value",
+            "status",
             "numerator",
             "denominator",
             "target_value",
@@ -305,15 +322,30 @@ class CompletenessTable(FigureTable):
             "expected",
         )
 
+    def render_state(self, value, record):
+        return format_html('<span class="state state-{}">{}</span>', value, value.label)
+
+    def value_state(self, value):
+        return str(value.label)
+
+    def value_late(self, value):
+        return str(_("Trễ")) if value else ""
+
 
 class DistrictCountTable(tables.Table):
-    """Completeness: per district, reports expected, received and missing."""
+    """Completeness: per district, reports expected and where they stand
+    (``targets.completeness.StateCount``): approved, submitted, returned, draft, not
+    entered, late."""
 
     district = tables.Column(verbose_name=_("Quận, huyện"), accessor="name")
     expected = tables.Column(verbose_name=_("Phải báo cáo"), attrs=NUM)
-    reported = tables.Column(verbose_name=_("Đã báo cáo"), attrs=NUM)
-    missing = tables.Column(verbose_name=_("Chưa báo cáo"), attrs=NUM)
-    share = tables.Column(verbose_name=_("Tỷ lệ đã báo cáo"), attrs=NUM)
+    reported = tables.Column(verbose_name=_("Đã duyệt"), attrs=NUM)
+    submitted = tables.Column(verbose_name=_("Đã gửi, chờ duyệt"), attrs=NUM)
+    returned = tables.Column(verbose_name=_("Bị trả lại"), attrs=NUM)
+    draft = tables.Column(verbose_name=_("Đang nhập (nháp)"), attrs=NUM)
+    not_entered = tables.Column(verbose_name=_("Chưa nhập"), attrs=NUM)
+    late = tables.Column(verbose_name=_("Trễ hạn"), attrs=NUM)
+    share = tables.Column(verbose_name=_("Tỷ lệ đã duyệt"), attrs=NUM)
 
     class Meta:
         orderable = False
@@ -321,39 +353,3 @@ class DistrictCountTable(tables.Table):
 
     def render_share(self, value):
         return percent(value)
-
-
-class LeagueTable(tables.Table):
-    """Dashboard: the districts by share of their targets achieved or on track."""
-
-    rank = tables.Column(verbose_name=_("Hạng"), accessor="rank", attrs=NUM)
-    district = tables.Column(verbose_name=_("Quận, huyện"), accessor="district__display_name")
-    good = tables.Column(verbose_name=_("Đạt hoặc đúng tiến độ"), accessor="good", attrs=NUM)
-    share = tables.Column(
-        verbose_name=_("Tỷ lệ chỉ tiêu đạt hoặc đúng tiến độ"),
-        accessor="share",
-        attrs=NUM,
-    )
-    completeness = tables.Column(verbose_name=_("Đã báo cáo"), accessor="completeness", attrs=NUM)
-
-    class Meta:
-        orderable = False
-        attrs = {"class": "data"}
-        empty_text = _("Không có quận, huyện nào trong phạm vi của bạn.")
-
-    def __init__(self, *args, period_query="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.period_query = period_query
-
-    def render_district(self, value, record):
-        url = f"{record.district.get_absolute_url()}?{self.period_query}"
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def render_good(self, record):
-        return f"{record.good}/{record.applicable}"
-
-    def render_share(self, value):
-        return percent(value)
-
-    def render_completeness(self, value, record):
-        return f"{record.reported}/{record.expected} ({percent(value)})"

@@ -14,13 +14,30 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from targets.charts import line_chart, progress_bar
+from targets.charts import BAR_LEGEND, LOWER_IS_BETTER_LEGEND, line_charts, progress_bar
+from targets.completeness import (
+    EntryState,
+    attach_states,
+    entry_states,
+    report_days,
+    state_counts_by_district,
+)
 from targets.exports_tables import TableExportMixin
 from targets.filters import CompletenessFilter, ScorecardFilter, TargetFilter, UnitFilter
 from targets.formatting import format_target, format_value, number
 from targets.forms import read_period
+from targets.freshness import (
+    Freshness,
+    attach,
+    marks_html,
+    previous_overview,
+    previous_plan_figures,
+    previous_unit_figures,
+    unit_key,
+)
+from targets.landing import landing_period
 from targets.models import AdministrativeUnit, Plan, Target
 from targets.progress import (
     district_figures,
@@ -28,20 +45,23 @@ from targets.progress import (
     pillar_summaries,
     plan_figures,
     plan_overview,
-    report_counts_by_district,
     unit_figures,
 )
 from targets.scope import Scope, read_scope
+from targets.scorecard import commune_scorecard, district_scorecard, previous_commune_figures
+from targets.scorecard_tables import ScorecardGridTable
+from targets.source_columns import SourceColumn, source_html
+from targets.sources import attach_sources, entry_sources
 from targets.tables import (
     CompletenessTable,
     DistrictCountTable,
     DistrictRollupTable,
-    LeagueTable,
     ScorecardTable,
     SeriesTable,
     TargetTable,
     TargetUnitTable,
 )
+from targets.trend import trend_target
 
 
 def scoped_figures(targets, as_of, scope: Scope):
@@ -69,21 +89,31 @@ def scoped_districts(scope: Scope, as_of):
 @login_required
 def dashboard(request):
     scope = read_scope(request.user)
-    period = read_period(request.GET, Plan.objects.all())
-    context = {"period": period, "scope": scope}
+    period, landing = landing_period(request.GET, Plan.objects.all())
+    context = {"period": period, "scope": scope, "landing": landing}
     if period.plan is not None:
         targets = Target.objects.filter(plan=period.plan)
-        figures, league = plan_overview(
-            targets, period.as_of, scoped_districts(scope, period.as_of), within=scope.within
-        )
+        districts = scoped_districts(scope, period.as_of)
+        figures, league = plan_overview(targets, period.as_of, districts, within=scope.within)
         figures = scoped(figures, scope)
+        previous, previous_districts = previous_overview(
+            figures, period.as_of, districts, within=scope.within
+        )
+        attach(figures, previous, key=lambda f: f.target.pk)
+        scorecard = district_scorecard(league, previous_districts)
+        table = ScorecardGridTable(scorecard, period_query=period.query, prefix="grid-")
+        RequestConfig(request, paginate=False).configure(table)
         context |= {
             "summaries": [
                 (summary, [progress_bar(f) for f in summary.figures])
                 for summary in pillar_summaries(figures)
             ],
             "total": len(figures),
-            "league_table": LeagueTable(league, period_query=period.query),
+            "has_figures": any(f.value is not None for f in figures),
+            "scorecard": scorecard,
+            "scorecard_table": table,
+            "bar_legend": BAR_LEGEND,
+            "lower_is_better_legend": LOWER_IS_BETTER_LEGEND,
         }
     return render(request, "targets/target_dashboard.html", context)
 
@@ -142,6 +172,10 @@ class TargetListView(
 
     def get_rows(self):
         figures = scoped_figures(self.object_list, self.period.as_of, self.scope)
+        previous = previous_plan_figures(
+            [f.target for f in figures], self.period.as_of, within=self.scope.within
+        )
+        attach(figures, previous, key=lambda f: f.target.pk)
         return self.filterset.narrow(figures)
 
 
@@ -172,10 +206,17 @@ class TargetDetailView(
         self.export_title = self.target.code
         return super().get(request, *args, **kwargs)
 
+    def get_table_kwargs(self):
+        return {"extra_columns": [("source", SourceColumn())]}
+
     def get_rows(self):
-        self.all_rows = unit_figures([self.target], self.period.as_of, self.get_queryset())
+        as_of, units = self.period.as_of, self.get_queryset()
+        self.all_rows = unit_figures([self.target], as_of, units)
         shown = set(self.object_list.values_list("pk", flat=True))
-        return self.filterset.narrow([f for f in self.all_rows if f.unit.pk in shown])
+        rows = [f for f in self.all_rows if f.unit.pk in shown]
+        attach_sources(rows, entry_sources([self.target], units, as_of))
+        attach(rows, previous_unit_figures([self.target], as_of, units), key=unit_key)
+        return self.filterset.narrow(rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -188,9 +229,21 @@ class TargetDetailView(
             ):
                 figure.unit = district
                 districts.append(figure)
+        # A district without communes has no commune figure: not applicable, not shown.
+        not_applicable = [f.unit.display_name for f in districts if not f.expected]
+        districts = [f for f in districts if f.expected]
+        self.figure.freshness = Freshness(self.figure, series[-2] if len(series) > 1 else None)
+        # The source of a figure one unit reports (the city's published results).
+        city_rows = [f for f in self.all_rows if f.unit.level == AdministrativeUnit.Level.CITY]
         return context | {
             "target": target,
             "figure": self.figure,
+            "figure_marks": marks_html(self.figure.freshness),
+            "figure_source": source_html(getattr(city_rows[0], "source", None))
+            if len(city_rows) == 1
+            else "",
+            "charts": line_charts(target, series, as_of),
+            "report_query": self.period.query,
             "figure_text": format_value(target, self.figure.value),
             "parts_text": (
                 f"{number(self.figure.numerator)}/{number(self.figure.denominator)}"
@@ -198,9 +251,9 @@ class TargetDetailView(
                 else ""
             ),
             "target_text": format_target(target),
-            "chart": line_chart(target, series, as_of),
             "series_table": SeriesTable(series),
             "district_table": DistrictRollupTable(districts) if districts else None,
+            "districts_not_applicable": not_applicable,
             "missing": [f for f in self.all_rows if not f.reported],
         }
 
@@ -226,22 +279,53 @@ class UnitScorecardView(
     def get_queryset(self):
         return Target.objects.filter(plan=self.period.plan).with_relations()
 
+    def get_table_kwargs(self):
+        return {"extra_columns": [("source", SourceColumn())]}
+
     def get_rows(self):
         as_of, unit = self.period.as_of, self.unit
         scope = Scope(unit=unit, units=self.scope.units)
         rows = scoped_figures(self.object_list, as_of, scope)
+        self.own_targets = [f.target for f in rows]
+        previous = previous_plan_figures(self.own_targets, as_of, within=scope.within)
+        attach(rows, previous, key=lambda f: f.target.pk)
+        self.communes = self.commune_rows = None
+        units = [unit]
         if unit.level == AdministrativeUnit.Level.DISTRICT:
-            communes = AdministrativeUnit.objects.active_on(as_of).filter(
+            self.communes = AdministrativeUnit.objects.active_on(as_of).filter(
                 parent=unit, level=AdministrativeUnit.Level.COMMUNE
             )
             commune_targets = [
                 f.target for f in rows if f.target.reporting_units == Target.ReportingUnits.COMMUNES
             ]
-            rows += unit_figures(commune_targets, as_of, communes)
+            self.commune_rows = unit_figures(commune_targets, as_of, self.communes)
+            previous = previous_commune_figures(commune_targets, as_of, self.communes)
+            attach(self.commune_rows, previous, key=unit_key)
+            rows += self.commune_rows
+            units += list(self.communes)
+        # The unit's own entries and its communes' (a roll-up has no single source).
+        attach_sources(rows, entry_sources(self.own_targets, units, as_of))
         return self.filterset.narrow(rows)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(unit=self.unit, **kwargs)
+        context = super().get_context_data(unit=self.unit, **kwargs)
+        as_of = self.period.as_of
+        if self.commune_rows is not None:
+            previous = {(f.target.pk, f.unit.pk): f.freshness.previous for f in self.commune_rows}
+            grid = commune_scorecard(self.commune_rows, previous, list(self.communes))
+            table = ScorecardGridTable(grid, period_query=self.period.query, prefix="grid-")
+            RequestConfig(self.request, paginate=False).configure(table)
+            context["scorecard"], context["scorecard_table"] = grid, table
+        trend = trend_target(self.own_targets, self.request.GET.get("trend"))
+        if trend is not None:
+            series = figure_series(trend, as_of, within=self.unit)
+            context |= {
+                "trend": trend,
+                "trend_targets": self.own_targets,
+                "charts": line_charts(trend, series, as_of),
+                "series_table": SeriesTable(series),
+            }
+        return context | {"report_query": f"{self.period.query}&unit={self.unit.code}"}
 
 
 class CompletenessView(
@@ -259,12 +343,17 @@ class CompletenessView(
         return self.scope.narrow(AdministrativeUnit.objects.active_on(self.period.as_of))
 
     def get_rows(self):
-        targets = Target.objects.filter(plan=self.period.plan).with_relations()
-        figures = unit_figures(targets, self.period.as_of, self.object_list)
-        figures = self.filterset.narrow([f for f in figures if f.is_due])
-        self.counts = report_counts_by_district(figures, _("Cấp thành phố"))
-        return [f for f in figures if not f.reported]
+        as_of = self.period.as_of
+        targets = list(Target.objects.filter(plan=self.period.plan).with_relations())
+        figures = [f for f in unit_figures(targets, as_of, self.object_list) if f.is_due]
+        attach_states(figures, entry_states(targets, self.object_list, as_of), as_of)
+        figures = self.filterset.narrow(figures)
+        self.counts = state_counts_by_district(figures, _("Cấp thành phố"))
+        return [f for f in figures if f.state != EntryState.APPROVED]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return context | {"count_table": DistrictCountTable(self.counts)}
+        return context | {
+            "count_table": DistrictCountTable(self.counts),
+            "report_days": report_days(),
+        }

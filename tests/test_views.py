@@ -87,21 +87,34 @@ def test_home_is_the_dashboard(manager_client):
 # Queries every page starts with: session, user, plan-administrator group check, the
 # manager's top unit (scope), the plans.
 COMMON = 5
+# The previous period's figures (the change ↑ ↓ = beside each figure) are the same
+# roll-ups as of the previous period end, one call per reporting frequency of the
+# plan's targets: the 2022 plan has three (monthly, quarterly, annual).
+FREQUENCIES = 3
 QUERY_COUNTS = {
     # + targets, districts, one roll-up by district (the figures are its merge), expected
-    #   units (figures and league)
-    "dashboard": COMMON + 4,
-    # + targets, roll-up, expected units; pillars and agencies for the filter form
-    "target-list": COMMON + 3 + 2,
+    #   units (figures and scorecard); per frequency: targets, roll-up by district,
+    #   expected units (previous period)
+    "dashboard": COMMON + 4 + 3 * FREQUENCIES,
+    # + targets, roll-up, expected units; pillars and agencies for the filter form; per
+    #   frequency: targets, roll-up, expected units (previous period)
+    "target-list": COMMON + 3 + 2 + 3 * FREQUENCIES,
     # + target, roll-up, expected units (its figure); units, their latest entries, the
     #   filtered unit ids (unit table); changes per period, expected units (series);
-    #   districts, roll-up by district, unit counts (district table); districts (filter form)
-    "target-detail": COMMON + 3 + 3 + 2 + 3 + 1,
+    #   districts, roll-up by district, unit counts (district table); districts (filter
+    #   form); the entries' notes and evidence (sources); units and their latest entries
+    #   as of the previous period (CQS-03c is monthly: one frequency)
+    "target-detail": COMMON + 3 + 3 + 2 + 3 + 1 + 1 + 2,
     # + the unit; targets, roll-up, expected units (its figures); communes, their latest
-    #   entries; pillars and agencies for the filter form
-    "unit-detail": COMMON + 1 + 3 + 2 + 2,
-    # + targets, units, their latest entries; districts for the filter form
-    "completeness": COMMON + 3 + 1,
+    #   entries; pillars and agencies for the filter form; targets, roll-up, expected
+    #   units as of the previous period (the district's targets are monthly); communes
+    #   and their latest entries as of the previous period (commune grid); the communes
+    #   (sources, grid); the notes and evidence (sources); changes per period, expected
+    #   units (trend chart)
+    "unit-detail": COMMON + 1 + 3 + 2 + 2 + 3 + 2 + 1 + 1 + 2,
+    # + targets, units, their latest entries; districts for the filter form; the entries
+    #   of the period due, of any status (states)
+    "completeness": COMMON + 3 + 1 + 1,
 }
 
 
@@ -152,7 +165,8 @@ def test_target_detail_shows_units_district_rollup_and_missing_units(manager_cli
     assert "215 đơn vị chưa báo cáo kỳ 31/12/2022" in html
     rows = response.context["table"].rows
     assert len(rows) == 12  # Ngô Quyền's 12 communes
-    assert "<svg" in html and '<title id="chart-svg-title">' in html and "<desc" in html
+    assert "<svg" in html and '<title id="chart-wide-title">' in html and "<desc" in html
+    assert '<title id="chart-narrow-title">' in html  # the drawing for phones
 
 
 def test_target_detail_filters_by_status_and_reporting(manager_client, hand_made):
@@ -171,8 +185,8 @@ def test_dashboard_counts_statuses_and_ranks_districts(manager_client, hand_made
     counts = dict(summaries["government"].counts)
     assert counts["achieved"] == 1 and counts["missed"] == 1  # CQS-03c and DTI-01 (14 > 10)
     assert counts["no_data"] == 6
-    league = response.context["league_table"].data.data
-    assert league[0].district.code == "304"
+    scorecard = response.context["scorecard"]
+    assert scorecard.rows[0].unit.code == "304" and scorecard.rows[0].rank == 1
     assert "40,00%" in response.content.decode()
 
 
@@ -207,7 +221,8 @@ def test_district_viewer_sees_only_their_district(client, make_user, hand_made):
     detail = client.get("/kh74-2022/CQS-03c/?as_of=2022-12-31")
     assert len(detail.context["table"].rows) == 12
     dashboard = client.get(f"/?{PERIOD}")
-    assert [s.district.code for s in dashboard.context["league_table"].data.data] == ["304"]
+    assert [row.unit.code for row in dashboard.context["scorecard"].rows] == ["304"]
+    assert "Hạng" not in dashboard.content.decode()  # no "Hạng 1" out of 1
     table = client.get(f"/chi-tieu/?{PERIOD}").context["table"]
     assert [r.record.target.code for r in table.rows] == ["CQS-03b", "CQS-03c"]
 

@@ -47,7 +47,8 @@ def chart_bars(report: ReportData) -> list[dict]:
 
 def progress_chart(bars: list[dict], width: float, font: str = FONT) -> Drawing:
     """Horizontal bars of each target's value / target (capped at 125%), coloured by
-    status, with the 100% line and a tick at the share expected by the date."""
+    status, with the target (100%) as a solid line and the share expected by the date
+    as a dashed tick: the legend of the web pages (``targets.charts.BAR_LEGEND``)."""
     label_width, value_width, axis_height = 48, 70, 22
     bar_x = label_width
     bar_width = width - label_width - value_width
@@ -90,7 +91,17 @@ def progress_chart(bars: list[dict], width: float, font: str = FONT) -> Drawing:
             )
         if bar["expected"] is not None:
             x = x_of(bar["expected"])
-            drawing.add(Line(x, y - 1, x, y + BAR_ROW - 2, strokeColor=colors.black, strokeWidth=1))
+            drawing.add(
+                Line(
+                    x,
+                    y - 1,
+                    x,
+                    y + BAR_ROW - 2,
+                    strokeColor=colors.black,
+                    strokeWidth=1,
+                    strokeDashArray=[1.5, 1.5],
+                )
+            )
         drawing.add(
             String(
                 bar_x + bar_width + 4,
@@ -109,8 +120,7 @@ def progress_chart(bars: list[dict], width: float, font: str = FONT) -> Drawing:
             x100,
             height,
             strokeColor=colors.black,
-            strokeWidth=0.8,
-            strokeDashArray=[2, 2],
+            strokeWidth=1,
         )
     )
     return drawing

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from targets.charts import BAR_LEGEND
 from targets.formatting import date, format_target, format_value, place_and_date, plain_number
 from targets.models import AdministrativeUnit, Target
 from targets.reports.chart import chart_bars
@@ -213,9 +214,10 @@ def _body(data: ReportData, letterhead: Letterhead) -> list[dict]:
         _paragraph(
             _(
                 "Mỗi thanh là số liệu so với mục tiêu (100% là đạt mục tiêu; chỉ tiêu “càng "
-                "nhỏ càng tốt” tính bằng mục tiêu / số liệu), tô màu theo trạng thái; vạch đen "
-                "là mức kỳ vọng đến ngày báo cáo, đường đứt nét là mục tiêu."
-            ),
+                "nhỏ càng tốt” tính bằng mục tiêu / số liệu)."
+            )
+            + " "
+            + str(BAR_LEGEND),
             "small",
         )
     )

@@ -1,0 +1,208 @@
+"""What every figure says about itself: its period, whether it is older than the
+current period, and how it changed since the previous period.
+
+The figures come from ``targets.progress`` (never re-derived here): the previous
+period's figures are the same functions called as of the previous period end, one
+call per reporting frequency, so a page adds a fixed number of queries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from targets import periods
+from targets.formatting import date
+from targets.models import Target
+from targets.progress import plan_figures, plan_overview, unit_figures
+
+
+class Change:
+    UP, DOWN, SAME = "up", "down", "same"
+    ARROWS = {UP: "↑", DOWN: "↓", SAME: "="}
+
+
+def previous_period_end(frequency: str, as_of: datetime.date) -> datetime.date:
+    """The period end before the latest one on or before ``as_of`` (a monthly target
+    as of 31/12/2022: 30/11/2022)."""
+    latest = periods.latest_period_end(frequency, as_of)
+    return periods.latest_period_end(frequency, latest - datetime.timedelta(days=1))
+
+
+def is_stale(figure) -> bool:
+    """True when the figure has a value from a period older than the one due on its
+    date (``Figure.period_due``), for a target whose first period has ended."""
+    return (
+        figure.value is not None
+        and figure.last_period is not None
+        and figure.is_due
+        and figure.last_period < figure.period_due
+    )
+
+
+def change_between(figure, previous) -> str | None:
+    """``Change.UP``/``DOWN``/``SAME`` from ``previous`` to ``figure`` (None when either
+    has no value)."""
+    if figure is None or previous is None or figure.value is None or previous.value is None:
+        return None
+    if figure.value > previous.value:
+        return Change.UP
+    if figure.value < previous.value:
+        return Change.DOWN
+    return Change.SAME
+
+
+def change_is_better(target, change: str | None) -> bool | None:
+    """True when the change moves toward the target (down for a rank), False when
+    away, None when there is no change or none known."""
+    if change in (None, Change.SAME):
+        return None
+    return (change == Change.DOWN) == target.lower_is_better
+
+
+@dataclass
+class Freshness:
+    """How one figure reads: its period end, stale or not, its change since the
+    previous period (an arrow, and whether it is for the better)."""
+
+    figure: object
+    previous: object = None
+
+    @property
+    def period(self):
+        return self.figure.last_period
+
+    @property
+    def stale(self) -> bool:
+        return is_stale(self.figure)
+
+    @property
+    def change(self) -> str | None:
+        return change_between(self.figure, self.previous)
+
+    @property
+    def arrow(self) -> str:
+        return Change.ARROWS.get(self.change, "")
+
+    @property
+    def better(self) -> bool | None:
+        return change_is_better(self.figure.target, self.change)
+
+    @property
+    def change_label(self) -> str:
+        """The change in words, for screen readers and tooltips."""
+        change = self.change
+        if change is None:
+            return _("Chưa có số liệu kỳ trước để so sánh")
+        since = date(self.previous.as_of)
+        if change == Change.SAME:
+            return _("Không đổi so với kỳ %(period)s") % {"period": since}
+        words = _("tốt lên") if self.better else _("kém đi")
+        if change == Change.UP:
+            return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+        return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+
+    @property
+    def marks(self) -> str:
+        """:func:`marks_html` of this figure (for templates)."""
+        return marks_html(self)
+
+    @property
+    def period_label(self) -> str:
+        """The period, e.g. "kỳ 30/09/2022", of a current figure; "" without a value, and for a stale one
+        (its badge, :func:`marks_html`, names the period)."""
+        if self.figure.value is None or self.period is None or self.stale:
+            return ""
+        return _("kỳ %(period)s") % {"period": date(self.period)}
+
+
+def by_frequency(targets) -> dict[str, list]:
+    groups = defaultdict(list)
+    for target in targets:
+        groups[target.frequency].append(target)
+    return groups
+
+
+def previous_plan_figures(targets, as_of, *, within=None) -> dict:
+    """{target id: Figure} of ``plan_figures`` as of each target's previous period end
+    (one call, three queries, per reporting frequency among ``targets``)."""
+    result = {}
+    for frequency, group in by_frequency(targets).items():
+        day = previous_period_end(frequency, as_of)
+        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
+        for figure in plan_figures(queryset, day, within=within):
+            result[figure.target.pk] = figure
+    return result
+
+
+def previous_unit_figures(targets, as_of, units) -> dict:
+    """{(target id, unit id): Figure} of ``unit_figures`` as of each target's previous
+    period end (one call, two queries, per reporting frequency among ``targets``)."""
+    result = {}
+    for frequency, group in by_frequency(targets).items():
+        day = previous_period_end(frequency, as_of)
+        for figure in unit_figures(group, day, units):
+            result[(figure.target.pk, figure.unit.pk)] = figure
+    return result
+
+
+def previous_overview(figures, as_of, districts, *, within=None) -> tuple[dict, dict]:
+    """For the dashboard: the previous period's city figures {target id: Figure} and
+    district figures {(target id, district id): Figure}, from ``plan_overview`` as of
+    each target's previous period end (four queries per reporting frequency)."""
+    city, by_district = {}, {}
+    for frequency, group in by_frequency([f.target for f in figures]).items():
+        day = previous_period_end(frequency, as_of)
+        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
+        group_figures, league = plan_overview(queryset, day, districts, within=within)
+        city |= {figure.target.pk: figure for figure in group_figures}
+        for standing in league:
+            for figure in standing.figures:
+                by_district[(figure.target.pk, standing.district.pk)] = figure
+    return city, by_district
+
+
+def unit_key(figure) -> tuple[int, int]:
+    """The key of a unit figure in :func:`previous_unit_figures`."""
+    return (figure.target.pk, figure.unit.pk)
+
+
+def attach(figures, previous: dict, key) -> list:
+    """Sets ``figure.freshness`` on each figure (``previous`` looked up by ``key(figure)``)
+    and returns the figures."""
+    for figure in figures:
+        figure.freshness = Freshness(figure, previous.get(key(figure)))
+    return figures
+
+
+def marks_html(freshness: Freshness | None) -> str:
+    """The marks shown after a figure: its change since the previous period (an arrow,
+    green when better, red when worse) and, when older than the current period, its
+    period in a visible badge. "" for no marks."""
+    if freshness is None or freshness.figure.value is None:
+        return ""
+    parts = []
+    if freshness.arrow:
+        quality = {True: "better", False: "worse", None: "same"}[freshness.better]
+        parts.append(
+            format_html(
+                ' <span class="change {}" title="{}"><span aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">{}</span></span>',
+                quality,
+                freshness.change_label,
+                freshness.arrow,
+                freshness.change_label,
+            )
+        )
+    if freshness.stale:
+        parts.append(
+            format_html(
+                ' <span class="stale" title="{}">{}</span>',
+                _("Cũ hơn kỳ hiện tại (%(due)s)") % {"due": date(freshness.figure.period_due)},
+                _("cũ, kỳ %(period)s") % {"period": date(freshness.period)},
+            )
+        )
+    return mark_safe("".join(parts))  # each part built by format_html

@@ -1,0 +1,114 @@
+"""Chart geometry: round ticks, rank axes with whole numbers and 1 at the top, bars of
+"lower is better" targets that read the same way as the others (issue 15)."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from targets.charts import BAR_LEGEND, line_chart, nice_step, nice_ticks, progress_bar
+from targets.progress import Figure, figure_series
+from targets.reports import export_report_pdf, gather_report
+from targets.status import Status
+
+DEC = datetime.date(2022, 12, 31)
+ROUND = {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)}
+
+
+def mantissa(step: Decimal) -> Decimal:
+    """``step`` divided by its power of ten: 2.5 for 250, 5 for 0.05."""
+    return (step / Decimal(10) ** step.adjusted()).normalize()
+
+
+@given(
+    high=st.decimals(min_value="0.01", max_value="5000000", places=2),
+    whole=st.booleans(),
+)
+def test_ticks_are_round_numbers_covering_the_range(high, whole):
+    ticks = nice_ticks(0, high, whole=whole)
+    steps = {b - a for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(steps) == 1  # evenly spaced
+    (step,) = steps
+    assert mantissa(step) in ROUND
+    assert ticks[0] == 0 and ticks[-1] >= high
+    assert len(ticks) <= 7
+    if whole:
+        assert all(t == t.to_integral_value() for t in ticks)
+
+
+def test_the_messy_ticks_of_the_issue_are_gone():
+    """Ticks at 7,56 / 15,11 / 22,67 came from quarters of the top figure."""
+    assert nice_ticks(0, Decimal("22.67")) == [0, 5, 10, 15, 20, 25]
+    assert nice_step(Decimal(14), whole=True) == 5  # not 2.5 for a rank
+    assert nice_step(Decimal("3.5"), whole=True) == 1  # never a fractional rank
+
+
+@pytest.mark.django_db
+def test_rank_chart_has_whole_ticks_with_one_at_the_top(target, unit, make_entry):
+    dti = target("DTI-01")
+    make_entry(dti, unit("31"), value=14)
+    series = figure_series(dti, DEC)
+    with translation.override("vi"):
+        chart = line_chart(dti, series, DEC)
+    labels = [tick.label for tick in chart.y_ticks]
+    assert labels[0] == "1"
+    assert all(label.isdigit() for label in labels)  # no 3,50
+    positions = [float(tick.position) for tick in chart.y_ticks]
+    assert positions == sorted(positions)  # 1 at the top, worse ranks below
+    assert float(chart.target_y) < float(chart.points[-1].y)  # the target (10) above 14
+
+
+@pytest.mark.django_db
+def test_rank_bar_grows_toward_the_target(target):
+    dti = target("DTI-01")  # ≤ 10
+    behind = progress_bar(Figure(target=dti, as_of=DEC, value=Decimal(14), status=Status.MISSED))
+    ahead = progress_bar(Figure(target=dti, as_of=DEC, value=Decimal(8), status=Status.ACHIEVED))
+    assert behind.reversed
+    share = lambda text: float(text.rstrip("%"))  # noqa: E731
+    assert share(behind.fill) < share(behind.target_mark)  # not full and red
+    assert share(ahead.fill) > share(ahead.target_mark)
+    assert share(behind.fill) < share(ahead.fill)
+
+
+@pytest.mark.django_db
+def test_chart_has_a_narrow_drawing_for_phones(target):
+    cqs = target("CQS-03c")
+    with translation.override("vi"):
+        wide = line_chart(cqs, [], DEC, "wide")
+        narrow = line_chart(cqs, [], DEC, "narrow")
+    assert narrow.width < 400 < wide.width
+    assert len(narrow.x_ticks) <= 3
+
+
+@pytest.mark.django_db
+def test_web_and_pdf_share_the_legend_wording(manager_client, plan):
+    with translation.override("vi"):
+        legend = str(BAR_LEGEND)
+        pdf = export_report_pdf(gather_report(plan, as_of=DEC, within=None))
+    text = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "vạch đen liền: mục tiêu" in text
+    assert "vạch đứt: mức cần đạt theo tiến độ" in text
+    dashboard = manager_client.get("/?plan=kh74-2022&as_of=2022-12-31").content.decode()
+    assert legend in dashboard
+
+
+@pytest.mark.django_db
+def test_unit_page_draws_the_trend_of_a_target(manager_client, target, unit, make_entry):
+    cqs = target("CQS-03c")
+    for month in (10, 11, 12):
+        day = datetime.date(2022, month, 30 if month == 11 else 31)
+        make_entry(cqs, unit("11329"), day, numerator=month, denominator=100)
+    response = manager_client.get("/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31")
+    assert response.context["trend"] == cqs
+    assert len(response.context["charts"][0].points) == 3
+    html = response.content.decode()
+    assert '<title id="chart-wide-title">' in html and 'class="chart-narrow"' in html
+    unknown = manager_client.get("/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31&trend=<b>")
+    assert unknown.status_code == 200 and unknown.context["trend"] == cqs

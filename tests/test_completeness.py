@@ -1,0 +1,86 @@
+"""Completeness with states: where each due report stands, late or not, counted per
+district; no status badge from an older figure in the list (issue 15)."""
+
+import datetime
+
+import pytest
+
+from targets.completeness import EntryState, is_late, submission_deadline
+
+pytestmark = pytest.mark.django_db
+
+DEC = datetime.date(2022, 12, 31)
+NOV = datetime.date(2022, 11, 30)
+PERIOD = "plan=kh74-2022&as_of=2022-12-31"
+URL = f"/tinh-hinh-bao-cao/?{PERIOD}&district=304&target=CQS-03c"
+
+
+def rows_by_unit(response):
+    return {row.record.unit.code: row.record for row in response.context["table"].rows}
+
+
+def test_completeness_lists_a_submitted_entry_as_submitted(
+    manager_client, target, unit, make_entry
+):
+    make_entry(target("CQS-03c"), unit("11329"), numerator=30, denominator=60, status="submitted")
+    response = manager_client.get(URL)
+    rows = rows_by_unit(response)
+    assert rows["11329"].state == EntryState.SUBMITTED
+    assert rows["11332"].state == EntryState.NOT_ENTERED
+    html = response.content.decode()
+    assert "Đã gửi, chờ duyệt" in html
+    counts = {c.name: c for c in response.context["count_table"].data.data}
+    assert counts["Ngô Quyền"].submitted == 1
+    assert counts["Ngô Quyền"].not_entered == 11
+    assert counts["Ngô Quyền"].reported == 0
+
+
+def test_completeness_shows_draft_returned_and_leaves_approved_out(
+    manager_client, target, unit, make_entry
+):
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), numerator=1, denominator=2, status="draft")
+    make_entry(cqs, unit("11332"), numerator=1, denominator=2, status="returned")
+    make_entry(cqs, unit("11335"), numerator=1, denominator=2)
+    response = manager_client.get(URL)
+    rows = rows_by_unit(response)
+    assert rows["11329"].state == EntryState.DRAFT
+    assert rows["11332"].state == EntryState.RETURNED
+    assert "11335" not in rows  # approved: counted, not listed
+    counts = {c.name: c for c in response.context["count_table"].data.data}
+    assert (counts["Ngô Quyền"].draft, counts["Ngô Quyền"].returned) == (1, 1)
+    assert counts["Ngô Quyền"].reported == 1
+
+
+def test_not_reported_list_carries_no_status_badge_from_an_older_figure(
+    manager_client, target, unit, make_entry
+):
+    make_entry(target("CQS-03c"), unit("11329"), NOV, numerator=50, denominator=60)
+    response = manager_client.get(URL)
+    assert rows_by_unit(response)["11329"].last_period == NOV
+    table_html = response.content.decode().split('id="missing"', 1)[1]
+    assert 'class="status status-' not in table_html
+    assert "Đã đạt" not in table_html
+
+
+def test_a_report_not_submitted_after_the_deadline_is_late():
+    deadline = submission_deadline(NOV)
+    assert deadline == NOV + datetime.timedelta(days=10)
+    assert not is_late(EntryState.NOT_ENTERED, None, NOV, deadline)
+    assert is_late(EntryState.NOT_ENTERED, None, NOV, deadline + datetime.timedelta(days=1))
+    assert is_late(EntryState.DRAFT, None, NOV, DEC)
+    assert not is_late(EntryState.SUBMITTED, deadline, NOV, DEC)
+    assert is_late(EntryState.APPROVED, deadline + datetime.timedelta(days=1), NOV, DEC)
+
+
+def test_annual_targets_are_not_due_before_their_period_ends(manager_client):
+    response = manager_client.get("/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2022-06-30")
+    codes = {figure.target.code for figure in response.context["table"].data.data}
+    assert "DTI-01" not in codes and "KTS-01" not in codes  # annual: first due 31/12
+    assert "CQS-03c" in codes
+
+
+def test_completeness_filters_by_state(manager_client, target, unit, make_entry):
+    make_entry(target("CQS-03c"), unit("11329"), numerator=1, denominator=2, status="submitted")
+    response = manager_client.get(f"{URL}&state=submitted")
+    assert list(rows_by_unit(response)) == ["11329"]
