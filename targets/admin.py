@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from targets import periods, roles, services
+from targets.admin_sheet import ReportingRoundAdminMixin
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
@@ -378,16 +379,18 @@ class WorkflowForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(
+    ReportingRoundAdminMixin, EntryImportAdminMixin, SafeAutocompleteMixin, SimpleHistoryAdmin
+):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [
         "target_code",
         "unit",
         "period_end",
-        "value",
-        "numerator",
-        "denominator",
+        "value_display",
+        "numerator_display",
+        "denominator_display",
         "status",
         "created_by",
     ]

@@ -355,3 +355,37 @@ def entries_import(
     if dry_run or not report.ok:
         transaction.set_rollback(True)
     return report
+
+
+@transaction.atomic
+def entries_save_sheet(*, rows, user, submit: bool = False) -> dict:
+    """Save the rows of a period sheet (``targets.admin_sheet``) all or none.
+
+    ``rows``: ``(key, entry, expected_version, changed)`` tuples: a new entry (built,
+    not saved; ``expected_version`` None) or a stored one carrying the edited figures,
+    and whether its figures changed. Each changed row goes through ``entry_create`` /
+    ``entry_update``; with ``submit`` each row is then sent to review
+    (``entry_submit``), an unchanged stored one too. Each save checks the version the
+    user started from, as the entry form does.
+
+    Returns the refusals by ``key`` (``ValidationError`` or ``PermissionDenied``): when
+    there is any, nothing is stored.
+    """
+    errors = {}
+    reason = _("Bảng nhập theo kỳ")
+    for key, entry, expected_version, changed in rows:
+        try:
+            if entry.pk is None:
+                entry = entry_create(entry=entry, user=user, reason=reason)
+            elif changed:
+                entry = entry_update(
+                    entry=entry, user=user, expected_version=expected_version, reason=reason
+                )
+            if submit:
+                version = entry.version if changed else expected_version
+                entry_submit(entry=entry, user=user, expected_version=version)
+        except (ValidationError, PermissionDenied) as error:
+            errors[key] = error
+    if errors:
+        transaction.set_rollback(True)
+    return errors

@@ -8,6 +8,7 @@ One module per part: ``plans`` (plans, pillars, targets), ``units`` (the unit tr
 Import the models from here: ``from targets.models import ProgressEntry``.
 """
 
+from targets.models.accounts import UserProfile
 from targets.models.base import LocalizedNameMixin, plain_number, user_is_plan_administrator
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
@@ -26,6 +27,7 @@ __all__ = [
     "ProgressEntryQuerySet",
     "Target",
     "TargetQuerySet",
+    "UserProfile",
     "plain_number",
     "user_is_plan_administrator",
 ]
