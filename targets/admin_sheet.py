@@ -833,6 +833,31 @@ class ReportingRoundAdminMixin:
     def denominator_display(self, obj):
         return format_part(obj.denominator)
 
+    # Read-only figures (an approved entry, a reviewer's view) as people read them.
+    READABLE = {
+        "numerator": "numerator_display",
+        "denominator": "denominator_display",
+        "value": "value_display",
+    }
+
+    def _read_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._read_only(request, obj):
+            return fieldsets
+        return [
+            (title, {**options, "fields": [self.READABLE.get(f, f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._read_only(request, obj):
+            fields += list(self.READABLE.values())
+        return fields
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
