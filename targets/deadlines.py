@@ -97,3 +97,9 @@ def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
         if late:
             found.append(Overdue(target, period_end, due_date(target, period_end), late))
     return found
+
+
+def overdue_figures(figures, as_of: datetime.date) -> list:
+    """Of ``figures`` (``targets.progress.Figure`` of units that have not reported the
+    current period), those whose report is past its due date on ``as_of``."""
+    return [f for f in figures if is_overdue(f.target, f.period_due, as_of)]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from targets import deadlines
 from targets.charts import line_chart, progress_bar
 from targets.exports_tables import TableExportMixin
 from targets.filters import CompletenessFilter, ScorecardFilter, TargetFilter, UnitFilter
@@ -291,8 +292,10 @@ class CompletenessView(
         figures = unit_figures(targets, self.period.as_of, self.object_list)
         figures = self.filterset.narrow([f for f in figures if f.is_due])
         self.counts = report_counts_by_district(figures, _("Cấp thành phố"))
-        return [f for f in figures if not f.reported]
+        self.object_list_rows = [f for f in figures if not f.reported]
+        return self.object_list_rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return context | {"count_table": DistrictCountTable(self.counts)}
+        overdue = deadlines.overdue_figures(self.object_list_rows, self.period.as_of)
+        return context | {"count_table": DistrictCountTable(self.counts), "overdue": overdue}
