@@ -13,15 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from targets import periods, roles, services
-from targets.admin_sheet import ReportingRoundAdminMixin
+from targets import roles, services
+from targets.admin_filters import PlanPeriodFilter, ScopedDistrictFilter, ScopedTargetFilter
+from targets.admin_round import ReportingRoundAdminMixin
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
     AdministrativeUnit,
@@ -250,41 +250,6 @@ class TargetAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         )
 
 
-class DistrictFilter(admin.SimpleListFilter):
-    title = _("quận, huyện")
-    parameter_name = "district"
-
-    def lookups(self, request, model_admin):
-        districts = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
-        return [(unit.code, unit.display_name) for unit in districts.order_by("code")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                models.Q(unit__code=self.value()) | models.Q(unit__parent__code=self.value())
-            )
-        return queryset
-
-
-class PeriodFilter(admin.SimpleListFilter):
-    title = _("kỳ báo cáo (ngày cuối kỳ)")
-    parameter_name = "period"
-
-    def lookups(self, request, model_admin):
-        # Month ends of the plans, newest first: read from the plans, not from the
-        # (large) entry table.
-        span = Plan.objects.aggregate(start=models.Min("start_date"), end=models.Max("end_date"))
-        if span["start"] is None:
-            return []
-        days = periods.period_ends(Target.Frequency.MONTHLY, span["start"], span["end"])
-        return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in reversed(days)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(period_end=self.value())
-        return queryset
-
-
 class ProgressEntryForm(forms.ModelForm):
     """The reporter's form. It carries the version the reporter started from, so a save
     after someone else's is refused with the other person named and this input kept."""
@@ -399,10 +364,11 @@ class ProgressEntryAdmin(
         # tables, never from a scan of the entries.
         "target__plan",
         "target__pillar",
-        "target",
-        DistrictFilter,
+        # Limited to the user's scope and to the chosen (else the current) plan.
+        ScopedTargetFilter,
+        ScopedDistrictFilter,
         "status",
-        PeriodFilter,
+        PlanPeriodFilter,
     ]
     list_select_related = ["target", "target__plan", "unit", "created_by"]
     search_fields = ["unit__code", "unit__name", "target__code"]

@@ -63,9 +63,7 @@ def test_queue_lists_submitted_entries_of_the_scope_grouped_by_unit_and_period(
     assert response.status_code == 200
     assert response.context["total"] == 2
     groups = response.context["groups"]
-    assert [(g.unit.code, g.period_end) for g in groups] == [
-        (e.unit.code, DEC) for e in mine
-    ]
+    assert [(g.unit.code, g.period_end) for g in groups] == [(e.unit.code, DEC) for e in mine]
     html = response.content.decode()
     assert "Máy Chai" in html and "Hồng Bàng" not in html
 
@@ -101,7 +99,8 @@ def test_approve_and_return_the_selection(cast, login, submitted):
     chosen = [str(e.pk) for e in entries[:2]]
     client.post(QUEUE, {"bulk_approve": "1", "selected": chosen})
     response = client.post(
-        QUEUE, {"bulk_return": "1", "selected": [str(entries[2].pk), "abc"], "reason": "Sai"},
+        QUEUE,
+        {"bulk_return": "1", "selected": [str(entries[2].pk), "abc"], "reason": "Sai"},
         follow=True,
     )
     assert response.status_code == 200
@@ -110,9 +109,7 @@ def test_approve_and_return_the_selection(cast, login, submitted):
     assert ProgressEntry.objects.get(pk=entries[2].pk).review_note == "Sai"
 
 
-def test_queue_refuses_an_entry_outside_the_scope_and_a_stale_version(
-    cast, login, submitted
-):
+def test_queue_refuses_an_entry_outside_the_scope_and_a_stale_version(cast, login, submitted):
     (other,) = submitted("303", 1)
     (mine,) = submitted("304", 1)
     client = login(cast.reviewer)
@@ -164,9 +161,11 @@ def test_entry_page_shows_target_previous_figure_and_review_buttons_first(
 ):
     make_entry(target("CQS-03c"), unit("11329"), NOV, numerator=30, denominator=100)
     entry = submitted(n=1)[0]
-    html = login(cast.reviewer).get(
-        reverse("admin:targets_progressentry_change", args=[entry.pk])
-    ).content.decode()
+    html = (
+        login(cast.reviewer)
+        .get(reverse("admin:targets_progressentry_change", args=[entry.pk]))
+        .content.decode()
+    )
     summary = html.index('id="entry-summary"')
     buttons = html.index('id="entry-workflow"')
     form = html.index('id="progressentry_form"')

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from targets.models import AdministrativeUnit, ProgressEntry
-from targets.services import entry_approve, entry_submit
+from targets.services import entry_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +140,7 @@ def test_good_sheet_creates_or_updates_every_row_with_one_history_record_each(
     history = ProgressEntry.history.count()
     response = login(cast.reporter).post(COMMUNES_SHEET, sheet_post(rows))
     assert response.status_code == 302, response.content.decode()[:2000]
-    stored = {
-        e.unit_id: e for e in ProgressEntry.objects.filter(target=cqs, period_end=DEC)
-    }
+    stored = {e.unit_id: e for e in ProgressEntry.objects.filter(target=cqs, period_end=DEC)}
     assert len(stored) == 3
     assert stored[communes[0].pk].pk == draft.pk
     assert stored[communes[0].pk].numerator == 45 and stored[communes[0].pk].version == 2
@@ -207,9 +205,7 @@ def test_stale_row_is_refused_with_who_saved_first(cast, login, target, communes
     assert entry.numerator == 10
 
 
-def test_sheet_query_count_is_the_same_for_10_and_200_rows(
-    cast, login, django_assert_num_queries
-):
+def test_sheet_query_count_is_the_same_for_10_and_200_rows(cast, login, django_assert_num_queries):
     client = login(cast.root)
     small = f"{SHEET}?plan=kh74-2022&unit=307&period_end=2022-12-31&target=CQS-03c"
     large = f"{SHEET}?plan=kh74-2022&unit=31&period_end=2022-12-31&target=CQS-03c"

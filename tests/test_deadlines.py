@@ -55,10 +55,14 @@ def test_overdue_units_are_those_without_a_submitted_or_approved_entry(
 
 def test_completeness_page_shows_overdue_reports(manager_client, target, unit, make_entry):
     make_entry(target("CQS-03b"), unit("304"), DEC, numerator=1, denominator=2)
-    response = manager_client.get("/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-11&district=304")
+    response = manager_client.get(
+        "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-11&district=304"
+    )
     html = response.content.decode()
     assert 'id="overdue"' in html
     assert "12 báo cáo dưới đây đã quá hạn nộp." in html
-    response = manager_client.get("/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-05&district=304")
+    response = manager_client.get(
+        "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-05&district=304"
+    )
     assert 'id="overdue"' not in response.content.decode()
     assert ProgressEntry.objects.count() == 1
