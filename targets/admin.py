@@ -473,7 +473,7 @@ class ProgressEntryAdmin(
             shown = {name for _title, options in fieldsets for name in options["fields"]}
             tracking = [name for name in self.readonly_fields if name not in shown]
             fieldsets.append((_("Trạng thái và theo dõi"), {"fields": tracking}))
-        return fieldsets
+        return self.readable_fieldsets(request, obj, fieldsets)
 
     @admin.display(description=_("chỉ tiêu"), ordering="target__code")
     def target_code(self, obj):

@@ -111,8 +111,9 @@ class ReportingRoundAdminMixin:
     def _read_only(self, request, obj) -> bool:
         return obj is not None and not self.has_change_permission(request, obj)
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+    def readable_fieldsets(self, request, obj, fieldsets):
+        """``fieldsets`` with the figures as people read them when ``obj`` is read-only
+        (``ProgressEntryAdmin.get_fieldsets`` ends with this)."""
         if not self._read_only(request, obj):
             return fieldsets
         return [

@@ -9,3 +9,4 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from targets import checks  # noqa: F401  (registers the system checks)
+        from targets import language  # noqa: F401  (applies the stored language at login)
