@@ -36,9 +36,11 @@ def test_entry_list_shows_figures_as_people_read_them(cast, login, target, unit,
 
 def test_approved_entry_page_shows_readable_figures(cast, login, target, unit, make_entry):
     entry = make_entry(target("CQS-03c"), unit("11329"), DEC, numerator=1234, denominator=1344)
-    html = login(cast.reporter).get(
-        reverse("admin:targets_progressentry_change", args=[entry.pk])
-    ).content.decode()
+    html = (
+        login(cast.reporter)
+        .get(reverse("admin:targets_progressentry_change", args=[entry.pk]))
+        .content.decode()
+    )
     assert "1.234" in html and "91,82%" in html and "1234,0000" not in html
 
 
@@ -53,22 +55,27 @@ def test_filters_offer_only_the_scope_and_the_current_plan(cast, login):
     assert districts == ["Ngô Quyền"]
     periods = specs["kỳ báo cáo (ngày cuối kỳ)"].lookup_choices
     plan_2022 = login(cast.commune_reporter).get(
-        CHANGELIST + "?target__plan__id__exact="
-        + str(ProgressEntry._meta.get_field("target").related_model.objects.get(
-            plan__code="kh74-2022", code="CQS-03c"
-        ).plan_id)
+        CHANGELIST
+        + "?target__plan__id__exact="
+        + str(
+            ProgressEntry._meta.get_field("target")
+            .related_model.objects.get(plan__code="kh74-2022", code="CQS-03c")
+            .plan_id
+        )
     )
-    periods_2022 = {
-        spec.title: spec for spec in plan_2022.context["cl"].filter_specs
-    }["kỳ báo cáo (ngày cuối kỳ)"].lookup_choices
+    periods_2022 = {spec.title: spec for spec in plan_2022.context["cl"].filter_specs}[
+        "kỳ báo cáo (ngày cuối kỳ)"
+    ].lookup_choices
     assert len(periods_2022) == 12 and periods_2022[0][0] == "2022-12-31"
     assert len(periods) != len(periods_2022)
 
 
 def test_add_form_is_prefilled_from_codes(cast, login, target, unit):
-    html = login(cast.reporter).get(
-        f"{ADD}?target=CQS-03c&unit=11329&period_end=2022-12-31"
-    ).content.decode()
+    html = (
+        login(cast.reporter)
+        .get(f"{ADD}?target=CQS-03c&unit=11329&period_end=2022-12-31")
+        .content.decode()
+    )
     cqs = target("CQS-03c")
     assert f'<option value="{cqs.pk}" selected>' in html
     assert f'<option value="{unit("11329").pk}" selected>' in html

@@ -141,7 +141,9 @@ def test_reminders_go_through_a_real_smtp_server(people, smtp_server, settings):
         for env in handler.envelopes
     }
     commune = received["commune@ngoquyen.haiphong.gov.vn"]
-    assert commune["Subject"].strip() == "[Chuyển đổi số Hải Phòng] Nhắc việc báo cáo ngày 08/01/2023"
+    assert (
+        commune["Subject"].strip() == "[Chuyển đổi số Hải Phòng] Nhắc việc báo cáo ngày 08/01/2023"
+    )
     assert "11329 Máy Chai" in commune.get_content()
     run("--dry-run", "--as-of", NEAR_DUE)
     assert len(handler.envelopes) == 3
