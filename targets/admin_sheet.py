@@ -91,9 +91,8 @@ class SheetRowForm(forms.Form):
         # A ratio takes a numerator and a denominator (its value is computed); the other
         # measures take a value.
         if target.measure == Target.Measure.RATIO:
+            # Short labels: the sheet names the parts once (the kind of figure).
             del self.fields["value"]
-            self.fields["numerator"].label = target.numerator_label or _("tử số")
-            self.fields["denominator"].label = target.denominator_label or _("mẫu số")
         else:
             del self.fields["numerator"]
             del self.fields["denominator"]
