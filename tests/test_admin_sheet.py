@@ -270,3 +270,14 @@ def test_review_queue_shows_the_warning_flag(cast, login, target, communes, make
     assert "Số hoá tồn đọng" in flagged.group(0)
     assert "+50 điểm %" in flagged.group(0)
     assert html.count("round-row flagged") == 1
+
+
+def test_hostile_row_version_is_refused_on_the_row(cast, login, target, communes, make_entry):
+    cqs = target("CQS-03c")
+    entry = make_entry(cqs, communes[0], DEC, numerator=10, denominator=100, status=S.DRAFT)
+    rows = {(cqs, communes[0]): {"numerator": "20", "denominator": "100", "version": "abc"}}
+    response = login(cast.reporter).post(COMMUNES_SHEET, sheet_post(rows))
+    assert response.status_code == 200
+    assert "hãy tải lại trang" in row_html(response, cqs, communes[0])
+    entry.refresh_from_db()
+    assert entry.numerator == 10
