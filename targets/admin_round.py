@@ -5,6 +5,7 @@ figure above the review buttons. ``ProgressEntryAdmin`` takes ``ReportingRoundAd
 """
 
 import datetime
+import re
 
 from django import forms
 from django.contrib import admin
@@ -17,12 +18,19 @@ from targets.admin_sheet import sheet_view
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.tables import format_part, format_value
 
+CODE = re.compile(r"[\w.-]{1,50}")
+
 
 def _initial_from_codes(request) -> dict:
     """The add form's initial target, unit and period end from ``?target=<code or id>
     &unit=<code or id>&period_end=<date>`` (what the sheet and the completeness page
     link with); anything not found is left empty."""
-    get = request.GET
+    # Codes, ids and plan slugs only: anything else (a NUL byte, a long string) is ignored.
+    get = {
+        key: value
+        for key in ("target", "unit", "period_end", "plan")
+        if CODE.fullmatch(value := request.GET.get(key, ""))
+    }
     initial = {}
     day = None
     try:
@@ -32,20 +40,20 @@ def _initial_from_codes(request) -> dict:
         pass
     unit_raw = get.get("unit", "")
     if unit_raw:
-        unit = AdministrativeUnit.objects.filter(code=unit_raw[:20]).first()
-        if unit is None and unit_raw.isdigit():
+        unit = AdministrativeUnit.objects.filter(code=unit_raw).first()
+        if unit is None and unit_raw.isdigit() and len(unit_raw) < 16:
             unit = AdministrativeUnit.objects.filter(pk=int(unit_raw)).first()
         if unit is not None:
             initial["unit"] = unit.pk
     target_raw = get.get("target", "")
     if target_raw:
-        found = Target.objects.filter(code=target_raw[:20])
+        found = Target.objects.filter(code=target_raw)
         if get.get("plan"):
-            found = found.filter(plan__code=get.get("plan")[:50])
+            found = found.filter(plan__code=get.get("plan"))
         if day is not None:
             found = found.filter(plan__start_date__lte=day, plan__end_date__gte=day)
         target = found.order_by("plan__end_date").first()
-        if target is None and target_raw.isdigit():
+        if target is None and target_raw.isdigit() and len(target_raw) < 16:
             target = Target.objects.filter(pk=int(target_raw)).first()
         if target is not None:
             initial["target"] = target.pk
@@ -74,6 +82,9 @@ class ReportingRoundAdminMixin:
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
+        # Only what was found: never the raw text of the address.
+        for name in ("target", "unit", "period_end"):
+            initial.pop(name, None)
         initial.update(_initial_from_codes(request))
         return initial
 
