@@ -46,7 +46,8 @@ class ScopedTargetFilter(admin.SimpleListFilter):
             return []
         roles = [Membership.Role.REPORTER, Membership.Role.REVIEWER]
         targets = Target.objects.for_scope(request.user, roles).filter(plan=plan)
-        return [(t.pk, f"{t.code} · {t.display_name}") for t in targets.order_by("order", "code")]
+        ordered = targets.order_by("pillar__order", "order", "code")
+        return [(t.pk, f"{t.code} · {t.display_name}") for t in ordered]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
