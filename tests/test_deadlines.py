@@ -60,7 +60,7 @@ def test_completeness_page_shows_overdue_reports(manager_client, target, unit, m
     )
     html = response.content.decode()
     assert 'id="overdue"' in html
-    assert "12 báo cáo dưới đây đã quá hạn nộp." in html
+    assert "12 báo cáo dưới đây đã quá hạn nộp mà chưa được duyệt:" in html
     response = manager_client.get(
         "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-05&district=304"
     )
