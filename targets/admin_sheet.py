@@ -378,9 +378,10 @@ def _add_errors(form, error):
         form.add_error(None, error.messages)
 
 
-def save_sheet(user, rows: list[SheetRow], day, *, submit: bool) -> int | None:
+def save_sheet(user, rows: list[SheetRow], day, *, submit: bool, messages: list) -> int | None:
     """Check and save the sheet's rows: None when a row was refused (its errors are on
-    its form, nothing stored), else the number of rows saved."""
+    its form, or in ``messages`` when they concern no single row; nothing stored), else
+    the number of rows saved."""
     to_save = []
     valid = True
     for row in rows:
@@ -415,7 +416,15 @@ def save_sheet(user, rows: list[SheetRow], day, *, submit: bool) -> int | None:
     if errors:
         by_key = {row.key: row for row in rows}
         for key, error in errors.items():
-            _add_errors(by_key[key].form, error)
+            if key is None:  # the new rows together: someone stored one meanwhile
+                messages.append(
+                    gettext(
+                        "Trong lúc bạn nhập, một đơn vị của bảng đã có số liệu cho kỳ này "
+                        "do người khác lưu. Hãy mở lại bảng để xem rồi nhập lại."
+                    )
+                )
+            else:
+                _add_errors(by_key[key].form, error)
         return None
     return len(to_save)
 
@@ -490,7 +499,8 @@ def sheet_view(model_admin, request):
     rows = build_sheet(user, picker, request.POST if posted else None)
     if posted:
         submit = "_submit" in request.POST
-        saved = save_sheet(user, rows, picker.period_end, submit=submit)
+        refusals = []
+        saved = save_sheet(user, rows, picker.period_end, submit=submit, messages=refusals)
         if saved is not None:
             done = (
                 gettext("Đã lưu và gửi duyệt %(count)d dòng.")
@@ -503,6 +513,8 @@ def sheet_view(model_admin, request):
             request,
             gettext("Chưa lưu gì: hãy sửa các dòng có lỗi (ghi ngay tại dòng) rồi lưu lại."),
         )
+        for text in refusals:
+            messages.error(request, text)
     for text in picker.errors_shown:
         messages.warning(request, text)
     context = {
