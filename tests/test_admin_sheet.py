@@ -281,3 +281,27 @@ def test_hostile_row_version_is_refused_on_the_row(cast, login, target, communes
     assert "hãy tải lại trang" in row_html(response, cqs, communes[0])
     entry.refresh_from_db()
     assert entry.numerator == 10
+
+
+def test_saving_a_sheet_costs_at_most_one_query_per_extra_row(cast, login, target):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.root)
+    cqs = target("CQS-03c")
+    counts = {}
+    for district in ("307", "31"):
+        url = f"{SHEET}?plan=kh74-2022&unit={district}&period_end=2022-12-31&target=CQS-03c"
+        units = [row.unit for row in client.get(url).context["rows"]]
+        data = sheet_post({(cqs, u): {"numerator": "1", "denominator": "2"} for u in units})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, data).status_code == 302
+        counts[district] = (len(units), len(queries.captured_queries))
+        ProgressEntry.objects.all().delete()
+    (small_rows, small), (large_rows, large) = counts["307"], counts["31"]
+    assert large_rows >= 200
+    # Each new row: ProgressEntry.clean's check of the unit's level. The inserts and
+    # their history rows go in batches (500 rows; on SQLite as many as its limit of
+    # query parameters allows, some 40 rows).
+    batches = 2 * -(-large_rows // 40)
+    assert large - small <= (large_rows - small_rows) + batches
