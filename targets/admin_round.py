@@ -9,7 +9,6 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminDateWidget
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -95,9 +94,6 @@ class ReportingRoundAdminMixin:
             kwargs["widget"] = forms.DateInput(
                 attrs={"placeholder": "dd/mm/yyyy", "size": 10, "class": "period-end"}
             )
-            field = super().formfield_for_dbfield(db_field, request, **kwargs)
-            assert not isinstance(field.widget, AdminDateWidget)
-            return field
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("giá trị"), ordering="value")
