@@ -13,16 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from targets import periods, roles, scope, services
+from targets import roles, scope, services
+from targets.admin_filters import PlanPeriodFilter, ScopedDistrictFilter, ScopedTargetFilter
 from targets.admin_history import ScopedHistoryAdmin
+from targets.admin_round import ReportingRoundAdminMixin
 from targets.admin_users import MembershipGrantMixin
-from targets.formatting import ParseError, parse_date
 from targets.forms import NumberField
 from targets.importing.admin import EntryImportAdminMixin
 from targets.models import (
@@ -238,46 +238,6 @@ class TargetAdmin(SafeAutocompleteMixin, ScopedHistoryAdmin):
         )
 
 
-class DistrictFilter(admin.SimpleListFilter):
-    title = _("quận, huyện")
-    parameter_name = "district"
-
-    def lookups(self, request, model_admin):
-        districts = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
-        return [(unit.code, unit.display_name) for unit in districts.order_by("code")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                models.Q(unit__code=self.value()) | models.Q(unit__parent__code=self.value())
-            )
-        return queryset
-
-
-class PeriodFilter(admin.SimpleListFilter):
-    title = _("kỳ báo cáo (ngày cuối kỳ)")
-    parameter_name = "period"
-
-    def lookups(self, request, model_admin):
-        # Month ends of the plans, newest first: read from the plans, not from the
-        # (large) entry table.
-        span = Plan.objects.aggregate(start=models.Min("start_date"), end=models.Max("end_date"))
-        if span["start"] is None:
-            return []
-        days = periods.period_ends(Target.Frequency.MONTHLY, span["start"], span["end"])
-        return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in reversed(days)]
-
-    def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        try:
-            day = parse_date(self.value())
-        except ParseError as error:  # ?period=garbage or 2022-02-30: say so, list nothing
-            messages.warning(request, str(error))
-            return queryset.none()
-        return queryset.filter(period_end=day)
-
-
 class ProgressEntryForm(forms.ModelForm):
     """The reporter's form. It reads the input and builds the entry; validating and
     storing it is ``services.entry_save``, in one pass (validation, scope, status,
@@ -408,16 +368,18 @@ class WorkflowForm(forms.Form):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHistoryAdmin):
+class ProgressEntryAdmin(
+    ReportingRoundAdminMixin, EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHistoryAdmin
+):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"
     list_display = [
         "target_code",
         "unit",
         "period_end",
-        "value",
-        "numerator",
-        "denominator",
+        "value_display",
+        "numerator_display",
+        "denominator_display",
         "status",
         "created_by",
     ]
@@ -426,10 +388,11 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
         # tables, never from a scan of the entries.
         "target__plan",
         "target__pillar",
-        "target",
-        DistrictFilter,
+        # Limited to the user's scope and to the chosen (else the current) plan.
+        ScopedTargetFilter,
+        ScopedDistrictFilter,
         "status",
-        PeriodFilter,
+        PlanPeriodFilter,
     ]
     list_select_related = ["target", "target__plan", "unit", "created_by"]
     search_fields = ["unit__code", "unit__name", "target__code"]
@@ -533,7 +496,7 @@ class ProgressEntryAdmin(EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHis
             shown = {name for _title, options in fieldsets for name in options["fields"]}
             tracking = [name for name in self.readonly_fields if name not in shown]
             fieldsets.append((_("Trạng thái và theo dõi"), {"fields": tracking}))
-        return fieldsets
+        return self.readable_fieldsets(request, obj, fieldsets)
 
     @admin.display(description=_("chỉ tiêu"), ordering="target__code")
     def target_code(self, obj):

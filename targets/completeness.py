@@ -3,20 +3,21 @@ report stands (not entered, draft, submitted, returned, approved) and whether it
 late, counted per district.
 
 A report is due once its period has ended (``Figure.is_due``: an annual target has
-nothing due before its first 31 December). It is late when it was not submitted
-within ``TARGETS_REPORT_DAYS`` days (default 10) after the period end: submitted or
-approved after that day, or still not submitted when the date shown is past it.
+nothing due before its first 31 December). It is late when it was not submitted by
+its due date (``targets.deadlines.due_date``: ``TARGETS_DUE_DAYS`` of its frequency, or
+the plan's own): submitted or approved after that day, or still not submitted when the
+date shown is past it.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from targets import deadlines
 from targets.models import ProgressEntry
 
 HUNDRED = Decimal(100)
@@ -39,17 +40,10 @@ STATE_ORDER = [
 ]
 
 
-def report_days() -> int:
-    return int(getattr(settings, "TARGETS_REPORT_DAYS", 10))
-
-
-def submission_deadline(period_end: datetime.date) -> datetime.date:
-    """The last day a report of the period ending ``period_end`` is on time."""
-    return period_end + datetime.timedelta(days=report_days())
-
-
-def is_late(state: str, submitted_on: datetime.date | None, period_end, as_of) -> bool:
-    deadline = submission_deadline(period_end)
+def is_late(state: str, submitted_on: datetime.date | None, target, period_end, as_of) -> bool:
+    """Whether a report of ``target`` for ``period_end`` in ``state`` is late on
+    ``as_of`` (see the module's docstring)."""
+    deadline = deadlines.due_date(target, period_end)
     if state in (EntryState.SUBMITTED, EntryState.APPROVED) and submitted_on is not None:
         return submitted_on > deadline
     if state in (EntryState.SUBMITTED, EntryState.APPROVED):
@@ -85,7 +79,7 @@ def attach_states(figures, states: dict, as_of: datetime.date) -> list:
         submitted = row["submitted_at"] if row else None
         submitted_on = timezone.localdate(submitted) if submitted else None
         figure.state = state
-        figure.late = is_late(state, submitted_on, figure.period_due, as_of)
+        figure.late = is_late(state, submitted_on, figure.target, figure.period_due, as_of)
     return figures
 
 

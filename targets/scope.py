@@ -212,6 +212,14 @@ def visible_reports(user, reports=None) -> QuerySet:
     return reports.filter(unit__in=visible_units(user, [REVIEWER]).values("pk"))
 
 
+def roles_by_user() -> dict[int, set[str]]:
+    """{user id: the roles they hold on any unit} of every member. One query."""
+    held: dict[int, set[str]] = {}
+    for user_id, role in Membership.objects.values_list("user", "role"):
+        held.setdefault(user_id, set()).add(role)
+    return held
+
+
 def member_units(user) -> QuerySet:
     """The units ``user`` holds a membership on (any role): city, then districts, then
     communes, each by code."""

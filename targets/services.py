@@ -404,3 +404,52 @@ def entries_approve(*, entries, user) -> tuple[int, int]:
         else:
             approved += 1
     return approved, skipped
+
+
+@transaction.atomic
+def entries_save_sheet(*, rows, user, submit: bool = False) -> dict:
+    """Save the rows of a period sheet (``targets.admin_sheet``) all or none.
+
+    ``rows``: ``(key, entry, expected_version, changed)`` tuples: a new entry (built,
+    not saved; ``expected_version`` None) or a stored one carrying the edited figures,
+    and whether its figures changed. New entries are checked one by one
+    (``entry_check_new``: a draft, or submitted with ``submit``) and stored together
+    (``entries_create``: one history row each); a changed stored entry goes through
+    ``entry_update`` with the version the user started from, and with ``submit`` every
+    stored row is sent to review (``entry_submit``). Related objects were read by the
+    sheet, so the per-row checks run in their bulk form; the database checks the
+    constraints on the saves, in this transaction.
+
+    Returns the refusals by ``key`` (``ValidationError`` or ``PermissionDenied``; key
+    None for a refusal of the new entries together): when there is any, nothing is
+    stored.
+    """
+    errors = {}
+    reason = _("Bảng nhập theo kỳ")
+    new = []
+    for key, entry, expected_version, changed in rows:
+        try:
+            if entry.pk is None:
+                new.append(entry_check_new(entry=entry, user=user, submit=submit))
+                continue
+            if changed:
+                entry = entry_update(
+                    entry=entry,
+                    user=user,
+                    expected_version=expected_version,
+                    reason=reason,
+                    bulk=True,
+                )
+            if submit:
+                version = entry.version if changed else expected_version
+                entry_submit(entry=entry, user=user, expected_version=version, bulk=True)
+        except (ValidationError, PermissionDenied) as error:
+            errors[key] = error
+    if new and not errors:
+        try:
+            entries_create(entries=new, user=user, reason=reason)
+        except ValidationError as error:
+            errors[None] = error
+    if errors:
+        transaction.set_rollback(True)
+    return errors

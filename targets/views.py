@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from targets import deadlines
 from targets.charts import BAR_LEGEND, LOWER_IS_BETTER_LEGEND, line_charts, progress_bar
 from targets.completeness import (
     EntryState,
     attach_states,
     entry_states,
-    report_days,
     state_counts_by_district,
 )
 from targets.exports_tables import TableExportMixin
@@ -349,11 +349,16 @@ class CompletenessView(
         attach_states(figures, entry_states(targets, self.object_list, as_of), as_of)
         figures = self.filterset.narrow(figures)
         self.counts = state_counts_by_district(figures, _("Cấp thành phố"))
-        return [f for f in figures if f.state != EntryState.APPROVED]
+        self.not_approved = [f for f in figures if f.state != EntryState.APPROVED]
+        return self.not_approved
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         return context | {
             "count_table": DistrictCountTable(self.counts),
-            "report_days": report_days(),
+            "overdue": deadlines.overdue_figures(self.not_approved, self.period.as_of),
+            **{
+                f"due_{frequency}": deadlines.due_days(self.period.plan, frequency)
+                for frequency in Target.Frequency.values
+            },
         }

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from targets.completeness import EntryState, is_late, submission_deadline
+from targets.completeness import EntryState, is_late
+from targets.deadlines import due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +64,16 @@ def test_not_reported_list_carries_no_status_badge_from_an_older_figure(
     assert "Đã đạt" not in table_html
 
 
-def test_a_report_not_submitted_after_the_deadline_is_late():
-    deadline = submission_deadline(NOV)
-    assert deadline == NOV + datetime.timedelta(days=10)
-    assert not is_late(EntryState.NOT_ENTERED, None, NOV, deadline)
-    assert is_late(EntryState.NOT_ENTERED, None, NOV, deadline + datetime.timedelta(days=1))
-    assert is_late(EntryState.DRAFT, None, NOV, DEC)
-    assert not is_late(EntryState.SUBMITTED, deadline, NOV, DEC)
-    assert is_late(EntryState.APPROVED, deadline + datetime.timedelta(days=1), NOV, DEC)
+def test_a_report_not_submitted_after_the_deadline_is_late(target):
+    monthly = target("CQS-03c")
+    deadline = due_date(monthly, NOV)
+    assert deadline == NOV + datetime.timedelta(days=10)  # TARGETS_DUE_DAYS["monthly"]
+    assert not is_late(EntryState.NOT_ENTERED, None, monthly, NOV, deadline)
+    after = deadline + datetime.timedelta(days=1)
+    assert is_late(EntryState.NOT_ENTERED, None, monthly, NOV, after)
+    assert is_late(EntryState.DRAFT, None, monthly, NOV, DEC)
+    assert not is_late(EntryState.SUBMITTED, deadline, monthly, NOV, DEC)
+    assert is_late(EntryState.APPROVED, after, monthly, NOV, DEC)
 
 
 def test_annual_targets_are_not_due_before_their_period_ends(manager_client):

@@ -147,7 +147,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["tracker.formats"]
-# The language switcher's choice lives in a cookie for a year (no per-user field yet);
+# The language switcher's choice lives in a cookie for a year and on the account
+# (targets.language, applied at login);
 # without it pages are Vietnamese, whatever the browser asks (tracker.middleware).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -249,3 +250,32 @@ LOGGING = {
 # page is off, because it would bypass the review workflow and the version check.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The reporting round (issue 16). Days after a period's end by which its report is due
+# (a plan may override each; targets/deadlines.py); reminders start this many days
+# before the due date (send_reminders).
+TARGETS_DUE_DAYS = {"monthly": 10, "quarterly": 15, "semiannual": 20, "annual": 30}
+TARGETS_REMIND_DAYS_BEFORE = env_int("TARGETS_REMIND_DAYS_BEFORE", 3)
+# Plausibility warnings (targets/plausibility.py): a figure moving by more than this
+# share of the unit's previous approved figure (0.5 = 50%), a denominator by more than
+# this share. A warning is confirmed by the reporter with a note; it is not an error.
+TARGETS_PLAUSIBILITY_MAX_CHANGE = 0.5
+TARGETS_PLAUSIBILITY_MAX_DENOMINATOR_CHANGE = 0.2
+
+# Email (reminders): printed on the console unless EMAIL_HOST names an SMTP server.
+# Links in messages start with TRACKER_BASE_URL (the address people open the site at).
+TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuyendoiso@haiphong.gov.vn")

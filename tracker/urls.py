@@ -4,8 +4,8 @@ from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
+from targets.language import set_language
 from tracker.health import healthz
 
 admin.site.site_header = _("Theo dõi chỉ tiêu chuyển đổi số Hải Phòng")
@@ -24,8 +24,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("django.contrib.auth.urls")),
-    # The language switcher works before logging in too (the login page has it).
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # The language switcher works before logging in too (the login page has it); for a
+    # logged-in person it also stores the choice on the account.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("targets.urls")),
 ]

@@ -10,6 +10,7 @@ Import the models from here: ``from targets.models import ProgressEntry``. Who s
 which rows is not decided here but in ``targets.scope``; the roll-up is ``targets.rollup``.
 """
 
+from targets.models.accounts import UserProfile
 from targets.models.base import LocalizedNameMixin
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
@@ -30,4 +31,5 @@ __all__ = [
     "StatusReport",
     "Target",
     "TargetQuerySet",
+    "UserProfile",
 ]

@@ -115,6 +115,24 @@ class ProgressEntryQuerySet(models.QuerySet):
             Q(unit=unit.pk) | Q(unit__parent=unit.pk) | Q(unit__parent__parent=unit.pk)
         )
 
+    def with_previous_approved(self):
+        """Each entry with its unit's previous approved figure of the same target (the
+        latest approved entry of an earlier period): ``previous_numerator``,
+        ``previous_denominator``, ``previous_value``, ``previous_period_end`` (None when
+        there is none). One correlated subquery per column, each one index probe."""
+        previous = self.model.objects.filter(
+            target=models.OuterRef("target"),
+            unit=models.OuterRef("unit"),
+            status=self.model.Status.APPROVED,
+            period_end__lt=models.OuterRef("period_end"),
+        ).order_by("-period_end")
+        return self.annotate(
+            **{
+                f"previous_{name}": models.Subquery(previous.values(name)[:1])
+                for name in ("numerator", "denominator", "value", "period_end")
+            }
+        )
+
     def latest_approved(self, as_of: datetime.date, *, targets):
         """Each (target, unit)'s latest approved entry with ``period_end <= as_of``, for
         the targets ``targets`` (a Target queryset, or an iterable of targets or ids).

@@ -33,6 +33,32 @@ class Plan(LocalizedNameMixin, models.Model):
         help_text=_("Số, ký hiệu và ngày của văn bản ban hành, ví dụ 74/KH-UBND."),
     )
     description = models.TextField(_("mô tả"), blank=True)
+    # Report deadlines (targets.deadlines): days after a period's end; empty: the
+    # TARGETS_DUE_DAYS setting of that frequency.
+    due_days_monthly = models.PositiveSmallIntegerField(
+        _("hạn nộp báo cáo tháng (số ngày sau cuối kỳ)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo mặc định của hệ thống."),
+    )
+    due_days_quarterly = models.PositiveSmallIntegerField(
+        _("hạn nộp báo cáo quý (số ngày sau cuối kỳ)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo mặc định của hệ thống."),
+    )
+    due_days_semiannual = models.PositiveSmallIntegerField(
+        _("hạn nộp báo cáo 6 tháng (số ngày sau cuối kỳ)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo mặc định của hệ thống."),
+    )
+    due_days_annual = models.PositiveSmallIntegerField(
+        _("hạn nộp báo cáo năm (số ngày sau cuối kỳ)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: theo mặc định của hệ thống."),
+    )
 
     objects = PlanManager()
     history = HistoricalRecords(verbose_name=_("lịch sử kế hoạch"))
@@ -165,6 +191,14 @@ class Target(LocalizedNameMixin, models.Model):
     )
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    cumulative = models.BooleanField(
+        _("số liệu cộng dồn"),
+        default=False,
+        help_text=_(
+            "Tử số (hoặc giá trị) cộng dồn qua các kỳ, không giảm: một kỳ giảm so với kỳ "
+            "trước sẽ được cảnh báo khi nhập."
+        ),
+    )
 
     objects = TargetManager()
     history = HistoricalRecords(verbose_name=_("lịch sử chỉ tiêu"))

@@ -250,11 +250,11 @@ def test_reviewer_returns_then_approves_entry(session_for):
     reviewer.shot("entry-list-submitted")
     open_entry_from_list(review, "Máy Chai")
     expect(review.locator("#entry-workflow")).to_be_visible()
-    # The review box sits below the entry's form, not behind it.
-    form_box = review.locator("#progressentry_form").bounding_box()
-    assert review.locator("#entry-workflow").bounding_box()["y"] >= (
-        form_box["y"] + form_box["height"]
-    )
+    # The review box comes first, above the entry's form, and does not overlap it
+    # (issue 16); the target and the previous figure are shown above it.
+    box = review.locator("#entry-workflow").bounding_box()
+    assert box["y"] + box["height"] <= review.locator("#progressentry_form").bounding_box()["y"]
+    expect(review.locator("#entry-summary")).to_contain_text("CQS-03c")
     reviewer.shot("entry-to-review")
     review.fill("#id_reason_return", RETURN_REASON)
     review.locator("#workflow-return input[type=submit]").click()
@@ -283,7 +283,7 @@ def test_reviewer_returns_then_approves_entry(session_for):
 
     # The reviewer's page is now stale: reload it before approving.
     review.reload()
-    expect(review.locator("#id_numerator, .field-numerator .readonly").first).to_contain_text(
+    expect(review.locator(".field-numerator_display .readonly")).to_contain_text(
         str(CORRECTED_NUMERATOR)
     )
     review.fill("#id_reason_approve", "Đã đối chiếu với sổ theo dõi.")

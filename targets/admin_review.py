@@ -1,0 +1,235 @@
+"""The review queue in the admin (``review/`` under the entries' admin URL): the
+submitted entries of the reviewer's scope, grouped by unit and period, with the previous
+approved figure, the change, plausibility warnings, lateness and evidence; approve or
+return per row or for the selection, each through ``targets.services`` with the version
+shown on the page. Overdue units of the current plan are listed below.
+"""
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from targets import deadlines, plausibility, roles, scope, services
+from targets.formatting import DASH, date, format_value
+from targets.formatting import number as format_part
+from targets.forms import default_plan
+from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
+
+# The queue shows this many entries at most (oldest periods first); the rest wait.
+QUEUE_LIMIT = 200
+PREVIOUS_FIELDS = ("numerator", "denominator", "value", "period_end")
+
+
+@dataclass
+class QueueRow:
+    entry: ProgressEntry
+    allowed: frozenset
+
+    @property
+    def target(self):
+        return self.entry.target
+
+    @property
+    def figure(self) -> str:
+        return format_value(self.target, self.entry.value)
+
+    @property
+    def parts(self) -> str:
+        if self.target.measure != Target.Measure.RATIO:
+            return ""
+        return f"{format_part(self.entry.numerator)} / {format_part(self.entry.denominator)}"
+
+    @property
+    def previous(self):
+        entry = self.entry
+        if entry.previous_period_end is None:
+            return None
+        return SimpleNamespace(
+            numerator=entry.previous_numerator,
+            denominator=entry.previous_denominator,
+            value=entry.previous_value,
+            period_end=entry.previous_period_end,
+        )
+
+    @property
+    def previous_text(self) -> str:
+        previous = self.previous
+        return format_value(self.target, previous.value) if previous else DASH
+
+    @property
+    def previous_period(self) -> str:
+        previous = self.previous
+        return date(previous.period_end) if previous else ""
+
+    @property
+    def change(self) -> str:
+        previous = self.previous
+        value = self.entry.value
+        if previous is None or previous.value is None or value is None:
+            return DASH
+        if self.target.measure == Target.Measure.MILESTONE:
+            return DASH
+        delta = value - previous.value
+        sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+        text = format_part(abs(delta))
+        if self.target.is_percentage:
+            return gettext("%(sign)s%(delta)s điểm %%") % {"sign": sign, "delta": text}
+        return f"{sign}{text}"
+
+    @property
+    def warnings(self) -> list[str]:
+        entry = self.entry
+        return plausibility.warnings(
+            self.target,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            value=entry.value,
+            previous=self.previous,
+        )
+
+    @property
+    def late(self) -> bool:
+        return deadlines.is_late(self.entry)
+
+    @property
+    def due(self) -> str:
+        return date(deadlines.due_date(self.target, self.entry.period_end))
+
+    @property
+    def url(self) -> str:
+        return reverse("admin:targets_progressentry_change", args=[self.entry.pk])
+
+    @property
+    def may_approve(self) -> bool:
+        return roles.APPROVE in self.allowed
+
+    @property
+    def may_return(self) -> bool:
+        return roles.RETURN in self.allowed
+
+
+@dataclass
+class QueueGroup:
+    unit: AdministrativeUnit
+    period_end: datetime.date
+    rows: list
+
+
+def review_queue(user) -> tuple[list[QueueGroup], int]:
+    """The submitted entries ``user`` reviews, grouped by unit and period (oldest
+    period first), and how many there are in all. A fixed number of queries."""
+    queue = scope.visible_entries(user, roles=[scope.REVIEWER]).filter(
+        status=ProgressEntry.Status.SUBMITTED
+    )
+    total = queue.count()
+    entries = (
+        queue.with_previous_approved()
+        .select_related("target__plan", "unit__parent", "updated_by")
+        .order_by("period_end", "unit__code", "target__code")[:QUEUE_LIMIT]
+    )
+    groups = []
+    for (_unit, day), members in groupby(entries, key=lambda e: (e.unit_id, e.period_end)):
+        rows = [QueueRow(e, scope.entry_permissions(user, e)) for e in members]
+        groups.append(QueueGroup(rows[0].entry.unit, day, rows))
+    return groups, total
+
+
+def queue_overdue(user, today):
+    """The current plan's overdue units in ``user``'s reviewer scope (targets.deadlines)."""
+    plan = default_plan(Plan.objects.all(), today)
+    if plan is None:
+        return None, []
+    targets = list(Target.objects.filter(plan=plan).order_by("pillar__order", "order", "code"))
+    units = scope.visible_units(user, [scope.REVIEWER]).active_on(min(today, plan.end_date))
+    return plan, deadlines.overdue_units(targets, units, today)
+
+
+def _entry_ids(values) -> list[int]:
+    ids = []
+    for raw in values:
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
+def review_post(request):
+    """Approve or return one row or the selected rows, each through the services with
+    the version shown on the page. Returns how many were done."""
+    post = request.POST
+    user = request.user
+    if "row_approve" in post or "row_return" in post:
+        action = roles.APPROVE if "row_approve" in post else roles.RETURN
+        ids = _entry_ids([post.get("row_approve") or post.get("row_return")])
+        reasons = {pk: post.get(f"reason-{pk}", "") for pk in ids}
+    else:
+        action = roles.APPROVE if "bulk_approve" in post else roles.RETURN
+        ids = _entry_ids(post.getlist("selected"))
+        reasons = dict.fromkeys(ids, post.get("reason", ""))
+        if not ids:
+            messages.warning(request, gettext("Chưa chọn dòng nào."))
+            return 0
+    done = 0
+    for pk in ids:
+        versions = _entry_ids([post.get(f"version-{pk}")])
+        kwargs = {
+            "entry": ProgressEntry(pk=pk),
+            "user": user,
+            "expected_version": versions[0] if versions else None,
+        }
+        try:
+            if action == roles.APPROVE:
+                services.entry_approve(note=reasons[pk], **kwargs)
+            else:
+                services.entry_return(reason=reasons[pk], **kwargs)
+        except ProgressEntry.DoesNotExist:
+            messages.error(request, gettext("Không tìm thấy số liệu này trong phạm vi của bạn."))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done += 1
+    if done:
+        text = (
+            gettext("Đã duyệt %(count)d số liệu.")
+            if action == roles.APPROVE
+            else gettext("Đã trả lại %(count)d số liệu cho người báo cáo.")
+        )
+        messages.success(request, text % {"count": done})
+    return done
+
+
+def review_view(model_admin, request):
+    """The review queue: GET lists it, POST approves or returns (then shows it again)."""
+    user = request.user
+    if not user.has_perm("targets.review_progressentry"):
+        raise PermissionDenied
+    if request.method == "POST":
+        review_post(request)
+        return HttpResponseRedirect(request.path)
+    groups, total = review_queue(user)
+    today = timezone.localdate()
+    plan, overdue = queue_overdue(user, today)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": gettext("Hàng chờ duyệt"),
+        "groups": groups,
+        "total": total,
+        "shown": sum(len(g.rows) for g in groups),
+        "plan": plan,
+        "overdue": overdue,
+        "today": today,
+    }
+    return TemplateResponse(request, "admin/targets/progressentry/review.html", context)

@@ -1,0 +1,105 @@
+"""Report deadlines: when each period's report is due, which entries came late and
+which units are overdue.
+
+A period's report is due ``TARGETS_DUE_DAYS[frequency]`` days after the period ends
+(a plan's ``due_days_<frequency>`` overrides the setting). An entry sent to review after
+that day is late; a unit without a submitted or approved entry once the day has passed
+is overdue. Pure functions on dates, except :func:`overdue_units` (two queries).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from targets import periods
+
+
+def due_days(plan, frequency: str) -> int:
+    """Days after a period's end by which a report of ``frequency`` is due in ``plan``."""
+    own = getattr(plan, f"due_days_{frequency}", None) if plan is not None else None
+    return own if own is not None else settings.TARGETS_DUE_DAYS[frequency]
+
+
+def due_date(target, period_end: datetime.date) -> datetime.date:
+    """The last day on which ``target``'s report for ``period_end`` is on time."""
+    return period_end + datetime.timedelta(days=due_days(target.plan, target.frequency))
+
+
+def is_late(entry) -> bool:
+    """Whether ``entry`` was sent to review after its due date (the day it was last sent,
+    in the site's time zone)."""
+    if entry.submitted_at is None:
+        return False
+    sent = timezone.localdate(entry.submitted_at)
+    return sent > due_date(entry.target, entry.period_end)
+
+
+def is_overdue(target, period_end: datetime.date, as_of: datetime.date) -> bool:
+    """Whether, on ``as_of``, the due date of ``target``'s report for ``period_end`` has
+    passed (an entry not yet submitted is then overdue)."""
+    return as_of > due_date(target, period_end)
+
+
+def current_period_end(target, as_of: datetime.date) -> datetime.date | None:
+    """The latest period end of ``target`` on or before ``as_of`` inside its plan."""
+    plan = target.plan
+    if as_of < plan.start_date:
+        return None
+    end = periods.latest_period_end(target.frequency, min(as_of, plan.end_date))
+    return end if end >= plan.start_date else None
+
+
+@dataclass
+class Overdue:
+    """One target's overdue units for one period."""
+
+    target: object
+    period_end: datetime.date
+    due: datetime.date
+    units: list = field(default_factory=list)
+
+
+def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
+    """For each of ``targets`` whose current period (on ``as_of``) is past its due date:
+    the units of ``units`` (an AdministrativeUnit queryset: the scope) that report it,
+    are active on that period, and have no submitted or approved entry for it.
+    Two queries whatever the number of targets and units; targets without overdue
+    units are left out."""
+    from targets.models import ProgressEntry
+
+    due_targets = []
+    for target in targets:
+        period_end = current_period_end(target, as_of)
+        if period_end is not None and is_overdue(target, period_end, as_of):
+            due_targets.append((target, period_end))
+    if not due_targets:
+        return []
+    units = list(units.order_by("code"))
+    sent = set(
+        ProgressEntry.objects.filter(
+            target__in=[t for t, _p in due_targets],
+            status__in=[ProgressEntry.Status.SUBMITTED, ProgressEntry.Status.APPROVED],
+        )
+        .current_period(as_of)
+        .values_list("target", "unit", "period_end")
+    )
+    found = []
+    for target, period_end in due_targets:
+        late = [
+            unit
+            for unit in units
+            if unit.reports_at(target.reporting_units)
+            and unit.is_active_on(period_end)
+            and (target.pk, unit.pk, period_end) not in sent
+        ]
+        if late:
+            found.append(Overdue(target, period_end, due_date(target, period_end), late))
+    return found
+
+
+def overdue_figures(figures, as_of: datetime.date) -> list:
+    """Of ``figures`` (``targets.progress.Figure`` of units that have not reported the
+    current period), those whose report is past its due date on ``as_of``."""
+    return [f for f in figures if is_overdue(f.target, f.period_due, as_of)]

@@ -1,0 +1,68 @@
+"""Report deadlines (issue 16): due dates per frequency, overridable per plan; late
+entries; overdue units on the completeness page."""
+
+import datetime
+
+import pytest
+
+from targets import deadlines
+from targets.models import AdministrativeUnit, ProgressEntry
+
+pytestmark = pytest.mark.django_db
+
+DEC = datetime.date(2022, 12, 31)
+
+
+def test_due_date_follows_the_setting_of_the_frequency(target, settings):
+    settings.TARGETS_DUE_DAYS = {**settings.TARGETS_DUE_DAYS, "monthly": 10, "annual": 30}
+    assert deadlines.due_date(target("CQS-03c"), DEC) == datetime.date(2023, 1, 10)
+    assert deadlines.due_date(target("KTS-01"), DEC) == datetime.date(2023, 1, 30)
+
+
+def test_a_plan_overrides_the_due_days(target, plan):
+    plan.due_days_monthly = 5
+    plan.save()
+    assert deadlines.due_date(target("CQS-03c"), DEC) == datetime.date(2023, 1, 5)
+    assert deadlines.due_date(target("CQS-01"), DEC) == datetime.date(2023, 1, 15)
+
+
+def test_entry_sent_after_the_due_date_is_late(target, unit, make_entry):
+    entry = make_entry(target("CQS-03c"), unit("11329"), DEC, numerator=1, denominator=2)
+    tz = datetime.timezone(datetime.timedelta(hours=7))
+    entry.submitted_at = datetime.datetime(2023, 1, 10, 23, 59, tzinfo=tz)
+    assert not deadlines.is_late(entry)
+    entry.submitted_at = datetime.datetime(2023, 1, 11, 0, 1, tzinfo=tz)
+    assert deadlines.is_late(entry)
+
+
+def test_overdue_units_are_those_without_a_submitted_or_approved_entry(
+    target, unit, make_entry, django_assert_num_queries
+):
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), DEC, numerator=1, denominator=2)
+    make_entry(cqs, unit("11332"), DEC, numerator=1, denominator=2, status="submitted")
+    make_entry(cqs, unit("11335"), DEC, numerator=1, denominator=2, status="returned")
+    units = AdministrativeUnit.objects.filter(parent__code="304")
+    before = deadlines.overdue_units([cqs], units, datetime.date(2023, 1, 10))
+    assert before == []  # due on the tenth
+    with django_assert_num_queries(2):  # the units, the period's entries
+        (found,) = deadlines.overdue_units([cqs], units, datetime.date(2023, 1, 11))
+    assert found.period_end == DEC and found.due == datetime.date(2023, 1, 10)
+    codes = [u.code for u in found.units]
+    assert "11329" not in codes and "11332" not in codes and "11335" in codes
+    assert len(codes) == 12 - 2
+
+
+def test_completeness_page_shows_overdue_reports(manager_client, target, unit, make_entry):
+    make_entry(target("CQS-03b"), unit("304"), DEC, numerator=1, denominator=2)
+    response = manager_client.get(
+        "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-11&district=304"
+    )
+    html = response.content.decode()
+    assert 'id="overdue"' in html
+    assert "12 báo cáo dưới đây đã quá hạn nộp mà chưa được duyệt:" in html
+    response = manager_client.get(
+        "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-01-05&district=304"
+    )
+    assert 'id="overdue"' not in response.content.decode()
+    assert ProgressEntry.objects.count() == 1
