@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets import periods, scope
-from targets.formatting import ParseError, date, parse_date
+from targets.formatting import ParseError, date, parse_date, parse_id
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, Target
 
@@ -44,9 +44,10 @@ class ScopedTargetFilter(admin.SimpleListFilter):
         return [(t.pk, f"{t.code} · {t.display_name}") for t in ordered]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(target=int(self.value()))
-        return queryset
+        if not self.value():
+            return queryset
+        target_id = parse_id(self.value())
+        return queryset.none() if target_id is None else queryset.filter(target=target_id)
 
 
 class ScopedDistrictFilter(admin.SimpleListFilter):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.admin_review import PREVIOUS_FIELDS, QueueRow, review_view
 from targets.admin_sheet import sheet_view
-from targets.formatting import format_value
+from targets.formatting import format_value, parse_id
 from targets.formatting import number as format_part
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 
@@ -41,8 +41,8 @@ def _initial_from_codes(request) -> dict:
     unit_raw = get.get("unit", "")
     if unit_raw:
         unit = AdministrativeUnit.objects.filter(code=unit_raw).first()
-        if unit is None and unit_raw.isdigit() and len(unit_raw) < 16:
-            unit = AdministrativeUnit.objects.filter(pk=int(unit_raw)).first()
+        if unit is None and parse_id(unit_raw) is not None:
+            unit = AdministrativeUnit.objects.filter(pk=parse_id(unit_raw)).first()
         if unit is not None:
             initial["unit"] = unit.pk
     target_raw = get.get("target", "")
@@ -53,8 +53,8 @@ def _initial_from_codes(request) -> dict:
         if day is not None:
             found = found.filter(plan__start_date__lte=day, plan__end_date__gte=day)
         target = found.order_by("plan__end_date").first()
-        if target is None and target_raw.isdigit() and len(target_raw) < 16:
-            target = Target.objects.filter(pk=int(target_raw)).first()
+        if target is None and parse_id(target_raw) is not None:
+            target = Target.objects.filter(pk=parse_id(target_raw)).first()
         if target is not None:
             initial["target"] = target.pk
     return initial

@@ -275,6 +275,16 @@ def parse_number(value) -> Decimal | None:
         raise _not_a_number(value) from None
 
 
+def parse_id(value) -> int | None:
+    """A database id written in a URL or a form (``"42"``): a whole number from 1 to
+    2⁶³ − 1, else None (``"abc"``, ``"-1"``, ``"99999999999999999999"``)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= 2**63 - 1 else None
+
+
 # --- Reading dates --------------------------------------------------------------------
 
 

@@ -85,12 +85,14 @@ def test_add_form_is_prefilled_from_codes(cast, login, target, unit):
 def test_add_form_ignores_codes_it_cannot_find(cast, login):
     client = login(cast.reporter)
     for query in (
-        "target=NOPE&unit=%00&period_end=31-31-2022",
-        "target=99999999999999999999999&unit=9223372036854775808&period_end=%00",
+        "target=NOPE&unit=ZZZ&period_end=31-31-2022",
+        "target=99999999999999999999999&unit=9223372036854775808&period_end=2022-02-30",
     ):
         response = client.get(f"{ADD}?{query}")
         assert response.status_code == 200
         assert "selected" not in response.content.decode().split('name="target"')[1][:300]
+    # A NUL byte never reaches the form: the request guard refuses it.
+    assert client.get(f"{ADD}?target=NOPE&unit=%00").status_code == 400
 
 
 def test_period_end_has_no_today_shortcut(cast, login):

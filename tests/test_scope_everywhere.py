@@ -134,6 +134,19 @@ def test_admin_lists_and_forms_show_only_the_readers_entries(reader, client, tar
     version = own.history.first().history_id
     assert_within_scope(client.get(admin_url("simple_history", own.pk, version)), shows_own=True)
     assert_within_scope(client.get(admin_url("import")))
+    # The period sheet: the reader's commune with its figure; another commune's sheet
+    # shows none of that commune's figures.
+    sheet = {"unit": "11329", "period_end": NOV.isoformat()}
+    assert_within_scope(client.get(admin_url("sheet"), sheet), shows_own=True)
+    other = client.get(admin_url("sheet"), {**sheet, "unit": "11332"})
+    assert other.status_code in (200, 403, 404)
+    if other.status_code == 200:
+        assert_within_scope(other)
+    # The review queue: a reporter reviews nothing.
+    queue = client.get(admin_url("review"))
+    assert queue.status_code in (200, 403)
+    if queue.status_code == 200:
+        assert_within_scope(queue)
     template = client.get(
         admin_url("import_template"), {"plan": "kh74-2022", "period_end": "31/10/2022"}
     )
@@ -207,6 +220,8 @@ ADMIN_ENTRY_URLS = {
     "import",
     "import_template",
     "simple_history",
+    "sheet",
+    "review",
 }
 
 
