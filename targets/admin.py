@@ -647,3 +647,7 @@ class MembershipAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     ]
     ordering = ["user__username", "unit__code"]
     autocomplete_fields = ["user", "unit"]
+
+
+# Personal API tokens (issue 18): their own module.
+import targets.admin_api  # noqa: E402,F401

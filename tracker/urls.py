@@ -28,6 +28,8 @@ urlpatterns = [
     # The language switcher works before logging in too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # Before the pages: their last pattern takes any two path segments.
+    path("api/v1/", include("targets.api.urls")),
     path("", include("targets.urls")),
 ]
 

@@ -8,6 +8,7 @@ One module per part: ``plans`` (plans, pillars, targets), ``units`` (the unit tr
 Import the models from here: ``from targets.models import ProgressEntry``.
 """
 
+from targets.models.api import ApiToken
 from targets.models.base import LocalizedNameMixin, plain_number, user_is_plan_administrator
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
@@ -16,6 +17,7 @@ from targets.models.plans import Pillar, Plan, Target, TargetQuerySet
 from targets.models.units import REPORTING_LEVEL_KEYS, AdministrativeUnit
 
 __all__ = [
+    "ApiToken",
     "REPORTING_LEVEL_KEYS",
     "AdministrativeUnit",
     "LocalizedNameMixin",

@@ -1,0 +1,35 @@
+"""The one place the API reads scope and figures: the same functions the pages call.
+
+The target table page computes its rows with ``targets.views.read_scope`` and
+``targets.views.scoped_figures``; the figures endpoint calls exactly these, so the API and
+the pages cannot drift. (When scope and the roll-up move to their own modules, only this
+file changes.)
+"""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+
+from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.progress import Figure
+from targets.views import Scope, read_scope, scoped_figures
+
+
+def figures(
+    user, plan: Plan, as_of: datetime.date, unit_code: str | None = None
+) -> tuple[AdministrativeUnit, list[Figure]]:
+    """(the unit, its figures): for each target of ``plan``, the figure of ``user``'s
+    scope as of ``as_of``, as on the target table page; with ``unit_code``, the roll-up
+    of that unit and the units below it (a district with its communes), as on the unit
+    scorecard. A unit outside the scope is a 404; a user with no unit a 403."""
+    scope = read_scope(user)
+    if unit_code:
+        unit = get_object_or_404(scope.units.select_related("parent"), code=unit_code)
+        scope = Scope(unit=unit, units=scope.units)
+    targets = Target.objects.filter(plan=plan).with_relations()
+    return scope.unit, scoped_figures(targets, as_of, scope)
+
+
+def entries(user):
+    """The progress entries ``user`` may read (every status), as the raw-data export."""
+    return ProgressEntry.objects.for_scope(user)
