@@ -53,7 +53,7 @@ class PillarSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = AdministrativeUnit
@@ -178,6 +178,7 @@ class EntrySerializer(serializers.ModelSerializer):
     plan = serializers.CharField(source="target.plan.code", read_only=True)
     target = serializers.CharField(source="target.code", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
+    evidence_url = serializers.CharField(read_only=True, help_text="A URL, or empty.")
     created_by = _username()
     updated_by = _username()
     approved_by = _username()

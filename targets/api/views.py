@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -318,7 +319,11 @@ class EntryViewSet(
     request=s.BatchSerializer,
     responses={
         200: s.BatchResultSerializer,
-        400: OpenApiResponse(s.BatchResultSerializer, description="Nothing was stored."),
+        400: OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="Nothing was stored: the result (as for 200) with the errors of each "
+            "row, or the errors of the body by field.",
+        ),
     },
 )
 class EntryBatchView(ApiMixin, GenericAPIView):
