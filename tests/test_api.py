@@ -324,13 +324,20 @@ def test_hostile_input_is_refused_not_a_500(client, cast, two_communes):
         {"expected_version": 1, "numerator": "1e400"},
         {"expected_version": 10**30},
         {"expected_version": 1, "evidence_url": "javascript:alert(1)"},
+        {"expected_version": 1, "note": "a\x00b"},  # PostgreSQL cannot store NUL
     ):
         assert client.patch(url, body, content_type=JSON, **headers).status_code == 400, body
     assert client.patch(url, "{not json", content_type=JSON, **headers).status_code == 400
     assert client.get("/api/v1/entries/?changed_since=yesterday", **headers).status_code == 400
-    assert client.get("/api/v1/entries/?cursor=%00%ff", **headers).status_code == 404
+    assert client.get("/api/v1/entries/?cursor=%ff%fe", **headers).status_code == 404
     assert client.get("/api/v1/figures/?as_of=0001-01-01", **headers).status_code == 400
     assert client.get("/api/v1/entries/abc/", **headers).status_code == 404
+    for path in (
+        "/api/v1/entries/?target=%00",
+        "/api/v1/figures/?plan=a%00",
+        "/api/v1/plans/a%00/",
+    ):
+        assert client.get(path, **headers).status_code == 400, path
 
 
 # --- Reading entries ------------------------------------------------------------------
