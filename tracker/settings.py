@@ -244,17 +244,16 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Hai Phong digital-transformation target tracker API",
     "DESCRIPTION": (
         "Figures, targets, units and progress entries of the tracker, in the scope of the "
-        "user whose token is sent (Authorization: Bearer <token>). Vietnamese messages by "
-        "default; English with Accept-Language: en."
+        "user whose token is sent (header Authorization: Bearer, then the token). Vietnamese "
+        "messages by default; English with Accept-Language: en."
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Swagger UI and Redoc from drf-spectacular-sidecar: served by the app, no CDN.
+    # Swagger UI from drf-spectacular-sidecar: served by the app, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
