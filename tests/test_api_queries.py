@@ -31,9 +31,10 @@ LISTS = {
     "/api/v1/units/": AUTH + 1,
     # + scope (the manager's top unit), the plan; targets, roll-up, expected units
     f"/api/v1/figures/?{PERIOD}": AUTH + SCOPE + 2 + 3,
-    # + one page of entries (scope is a subquery)
-    "/api/v1/entries/": AUTH + SCOPE + 1,
-    "/api/v1/entries/?target=CQS-03c&status=approved&page_size=1000": AUTH + SCOPE + 1,
+    # + the ids of the scope's units (see targets.api.rollup.entries), one page of
+    #   entries (the scope itself is a subquery)
+    "/api/v1/entries/": AUTH + SCOPE + 2,
+    "/api/v1/entries/?target=CQS-03c&status=approved&page_size=1000": AUTH + SCOPE + 2,
 }
 
 

@@ -8,6 +8,7 @@ file changes.)
 
 import datetime
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
@@ -31,5 +32,16 @@ def figures(
 
 
 def entries(user):
-    """The progress entries ``user`` may read (every status), as the raw-data export."""
-    return ProgressEntry.objects.for_scope(user)
+    """The progress entries ``user`` may read (every status), as the raw-data export.
+
+    Two queries' worth: the ids of the scope's units (and the city's, whose figures a
+    lead agency's scope includes) first, then the entries. That unit filter is implied by
+    the scope; written out as literal ids it lets PostgreSQL estimate how few entries a
+    commune's or an agency's scope holds, instead of walking the primary key through a
+    million entries to find a page of them (measured: 270 ms → 45 ms)."""
+    units = AdministrativeUnit.objects.for_scope(user)
+    city = Q(level=AdministrativeUnit.Level.CITY, kind=AdministrativeUnit.Kind.CITY)
+    near = AdministrativeUnit.objects.filter(Q(pk__in=units) | city)
+    return ProgressEntry.objects.filter(unit__in=list(near.values_list("pk", flat=True))).for_scope(
+        user
+    )
