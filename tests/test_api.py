@@ -110,6 +110,9 @@ def test_browser_session_reads_the_api_and_the_docs(client, cast):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "https://" not in html.replace("https://github.com", "")  # no CDN
+    script = client.get("/api/v1/docs?script=")  # a file of its own, not an inline script
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "X-CSRFTOKEN" in script.content.decode()  # "Try it out" posts with the session
 
 
 def test_docs_send_an_anonymous_visitor_to_login(client):
