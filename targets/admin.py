@@ -641,4 +641,6 @@ class MembershipAdmin(MembershipGrantMixin, SafeAutocompleteMixin, ScopedHistory
     autocomplete_fields = ["user", "unit"]
 
 
+# Personal API tokens (issue 18): their own module.
+import targets.admin_api  # noqa: E402,F401
 from targets import admin_reports  # noqa: E402, F401  (registers the status report admin)

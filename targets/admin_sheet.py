@@ -31,8 +31,7 @@ from targets.formatting import DASH, date, format_value
 from targets.formatting import number as format_part
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
-
-NOTE_MAX_LENGTH = 5000
+from targets.models.entries import NOTE_MAX_LENGTH  # noqa: E402
 
 
 def number_field(label):

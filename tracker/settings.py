@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "import_export",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "targets",
 ]
 
@@ -245,6 +248,53 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The API (/api/v1/, targets/api/): personal tokens (or the session, for the browsable
+# docs), the user's own scope, cursor pagination, throttling per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
+        "targets.api.auth.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["targets.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": os.environ.get("API_THROTTLE_RATE", "3000/hour"),
+        "api_import": os.environ.get("API_IMPORT_THROTTLE_RATE", "120/hour"),
+    },
+    "EXCEPTION_HANDLER": "targets.api.views.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hai Phong digital-transformation target tracker API",
+    "DESCRIPTION": (
+        "Figures, targets, units and progress entries of the tracker, in the scope of the "
+        "user whose token is sent (header Authorization: Bearer, then the token). Vietnamese "
+        "messages by default; English with Accept-Language: en."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar: served by the app, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "targets.api.schema.add_error_responses",
+    ],
+}
+# Throttling counts requests in the cache. No CACHES setting: Django's default, a
+# memory cache per process, so each gunicorn worker counts on its own (a token gets
+# up to workers × the rate). Point CACHES at a shared cache to count across servers.
 
 # History (django-simple-history): reasons can be long; reverting from the history
 # page is off, because it would bypass the review workflow and the version check.

@@ -28,6 +28,8 @@ urlpatterns = [
     # logged-in person it also stores the choice on the account.
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    # Before the pages: their last pattern takes any two path segments.
+    path("api/v1/", include("targets.api.urls")),
     path("", include("targets.urls")),
 ]
 # No /media/ URL, even in debug: evidence files are served by targets.views_evidence.download,

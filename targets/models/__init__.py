@@ -11,6 +11,7 @@ which rows is not decided here but in ``targets.scope``; the roll-up is ``target
 """
 
 from targets.models.accounts import UserProfile
+from targets.models.api import ApiToken
 from targets.models.base import LocalizedNameMixin
 from targets.models.entries import ProgressEntry
 from targets.models.entry_queries import ProgressEntryQuerySet
@@ -20,6 +21,7 @@ from targets.models.reports import StatusReport
 from targets.models.units import REPORTING_LEVEL_KEYS, AdministrativeUnit
 
 __all__ = [
+    "ApiToken",
     "REPORTING_LEVEL_KEYS",
     "AdministrativeUnit",
     "LocalizedNameMixin",
