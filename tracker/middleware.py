@@ -19,11 +19,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db.models import DateField
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext
 
 from targets.formatting import ParseError, parse_date
 from targets.language import SESSION_KEY
@@ -60,7 +61,10 @@ def malformed_request(request) -> bool:
     """Whether the path or the query string of ``request`` holds a NUL byte or bytes
     that are not UTF-8 once percent-decoded. No page takes either: the database refuses
     NUL in text (PostgreSQL), and Django would pass broken bytes on as "�"."""
-    path = get_bytes_from_wsgi(request.META, "PATH_INFO", "")
+    try:
+        path = get_bytes_from_wsgi(request.META, "PATH_INFO", "")
+    except UnicodeEncodeError:  # not the latin-1 text PEP 3333 requires of a server
+        return True
     query = unquote_to_bytes(request.META.get("QUERY_STRING", "").replace("+", " "))
     for raw in (path, query):
         if b"\x00" in raw:
@@ -134,6 +138,9 @@ def _refused_date_filter(model, query) -> str:
     return ""
 
 
+API_PREFIX = "/api/"
+
+
 class RequestGuardMiddleware:
     """Refuses malformed input in one place, before any view or lookup sees it:
 
@@ -154,6 +161,13 @@ class RequestGuardMiddleware:
 
     def __call__(self, request):
         if malformed_request(request):
+            if request.path_info.startswith(API_PREFIX):
+                # The API answers in its own format: a field-by-field JSON body.
+                message = gettext(
+                    "Địa chỉ yêu cầu chứa ký tự không hợp lệ (ký tự rỗng hoặc mã hoá "
+                    "không phải UTF-8)."
+                )
+                return JsonResponse({"non_field_errors": [message]}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)
 

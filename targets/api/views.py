@@ -57,27 +57,17 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def _has_nul(request, kwargs) -> bool:
-    texts = [*kwargs.values()]
-    for key, values in request.query_params.lists():
-        texts += [key, *values]
-    return any("\x00" in str(text) for text in texts)
-
-
 class ApiMixin:
     """Every endpoint: the language of ``Accept-Language`` (or the language cookie),
-    Vietnamese by default, and responses that vary with it; a NUL character in the
-    path or the query (which PostgreSQL cannot compare) is a 400. JSON bodies are
-    checked by the serializers' own fields."""
+    Vietnamese by default, and responses that vary with it. A NUL character or broken
+    UTF-8 in the path or the query never reaches here: ``tracker.middleware``'s request
+    guard answers 400 in the API's JSON. JSON bodies are checked by the serializers'
+    own fields."""
 
     def initial(self, request, *args, **kwargs):
         translation.activate(translation.get_language_from_request(request))
         request.LANGUAGE_CODE = translation.get_language()
         super().initial(request, *args, **kwargs)
-        if _has_nul(request, kwargs):
-            raise exceptions.ValidationError(
-                {"non_field_errors": [_("Địa chỉ yêu cầu chứa ký tự NUL (mã 0), không hợp lệ.")]}
-            )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
