@@ -493,7 +493,7 @@ def test_xlsx_report_in_english_keeps_numbers_and_dates_as_such(client, admin_us
     book = openpyxl.load_workbook(io.BytesIO(report(client, "targets:report-xlsx", "en")))
     assert book.sheetnames == [
         "Summary", "City level", "City agency", "District", "Communes, wards and townships",
-        "Not reported", "How status is computed",
+        "Not reported", "Sources", "How status is computed",
     ]  # fmt: skip
     sheet = book["Summary"]
     header = next(row for row in sheet.iter_rows() if row[1].value == "Code")

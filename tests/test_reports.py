@@ -182,6 +182,7 @@ def test_xlsx_has_a_sheet_per_level_with_every_unit(entries):
         "Quận, huyện",
         "Xã, phường, thị trấn",
         "Chưa báo cáo",
+        "Nguồn số liệu",
         "Cách tính trạng thái",
     ]
     plan_targets = Target.objects.filter(plan__code="kh74-2022")
@@ -212,6 +213,21 @@ def test_xlsx_has_a_sheet_per_level_with_every_unit(entries):
     assert city["DTI-01"][5] == 14 and city["XHS-02"][5] == 1
     assert len(sheet_rows(book["Chưa báo cáo"])) == len(report().missing)
     assert book["Chưa báo cáo"].freeze_panes == f"A{HEADER_ROW + 1}"
+
+
+def test_xlsx_sources_sheet_names_where_the_citys_figures_come_from(entries):
+    from targets.models import ProgressEntry
+
+    ProgressEntry.objects.filter(target__code="DTI-01").update(
+        note="=Bộ TT&TT công bố DTI 2022: hạng 14/63", evidence_url="https://example.vn/dti"
+    )
+    sheet = workbook(export_report_xlsx(report()))["Nguồn số liệu"]
+    rows = {row[0]: row for row in sheet_rows(sheet)}
+    code, _name, value, period, note, evidence = rows["DTI-01"]
+    assert (value, period.date(), evidence) == (14, DEC, "https://example.vn/dti")
+    assert note == "'=Bộ TT&TT công bố DTI 2022: hạng 14/63"  # formula-safe
+    assert rows["XHS-02"][4] == "Không ghi nguồn"
+    assert "CQS-03c" not in rows  # rolled up from the communes: no single source
 
 
 def test_xlsx_method_sheet_states_the_rule_cut_offs_and_date(entries, settings):

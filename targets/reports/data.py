@@ -69,6 +69,19 @@ class UnitRow:
     evidence_url: str = ""
 
 
+def published_figures(report) -> list[UnitRow]:
+    """The approved figures the city reports itself (the published results: DTI rank,
+    KTS-01, 5G...), each with its note and evidence link: the sources of a report's
+    figures, in the PDF and DOCX annex and the XLSX sheet alike."""
+    return [
+        row
+        for sheet in report.levels
+        if sheet.level == Target.ReportingUnits.CITY
+        for row in sheet.rows
+        if row.value is not None
+    ]
+
+
 @dataclass
 class MissingRow:
     """A unit expected to report a target for ``period_end`` with no approved figure;

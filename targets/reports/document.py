@@ -26,7 +26,7 @@ from targets.charts import BAR_LEGEND
 from targets.formatting import date, format_target, format_value, place_and_date, plain_number
 from targets.models import AdministrativeUnit, Target
 from targets.reports.chart import chart_bars
-from targets.reports.data import STATUS_FILLS, ReportData, roman, unit_label
+from targets.reports.data import STATUS_FILLS, ReportData, published_figures, roman, unit_label
 from targets.status import STATUS_ORDER, Status
 
 DOCUMENT_FORMAT = 1
@@ -501,23 +501,18 @@ def _sources_annex(data: ReportData) -> dict:
     """Where the figures come from: the note and evidence of each figure the city
     reports itself (the published results), then how the others and status are made."""
     rows = []
-    for sheet in data.levels:
-        if sheet.level != Target.ReportingUnits.CITY:
-            continue
-        for row in sheet.rows:
-            if row.value is None:
-                continue
-            source = " ".join(part for part in (clean_text(row.note), row.evidence_url) if part)
-            rows.append(
-                {
-                    "cells": [
-                        row.target.code,
-                        format_value(row.target, row.value),
-                        date(row.last_period),
-                        source or _("Không ghi nguồn"),
-                    ]
-                }
-            )
+    for row in published_figures(data):
+        source = " ".join(part for part in (clean_text(row.note), row.evidence_url) if part)
+        rows.append(
+            {
+                "cells": [
+                    row.target.code,
+                    format_value(row.target, row.value),
+                    date(row.last_period),
+                    source or _("Không ghi nguồn"),
+                ]
+            }
+        )
     blocks = [_heading(f"1. {_('Nguồn số liệu các chỉ tiêu cấp thành phố')}", 2)]
     if rows:
         blocks.append(

@@ -25,6 +25,7 @@ from targets.reports.data import (
     ReportData,
     expected_figure,
     progress_share,
+    published_figures,
     unit_label,
 )
 from targets.status import STATUS_ORDER, Status
@@ -92,6 +93,8 @@ def export_report_xlsx(report: ReportData) -> bytes:
     for level in report.levels:
         _unit_sheet(workbook.create_sheet(), report, level)
     _missing_sheet(workbook.create_sheet(), report)
+    if published_figures(report):
+        _sources_sheet(workbook.create_sheet(), report)
     _method_sheet(workbook.create_sheet(), report)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -257,6 +260,27 @@ def _missing_sheet(sheet, report: ReportData):
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(MISSING_HEADERS))}{row}"
     _widths(sheet, [11, 40, 12, 10, 30, 22, 18])
+
+
+def _sources_sheet(sheet, report: ReportData):
+    """Where the city's own figures come from: each approved figure's note and evidence
+    link (``published_figures``), as the annex of the PDF and DOCX."""
+    sheet.title = _("Nguồn số liệu")
+    _title(sheet, report, _("Nguồn số liệu các chỉ tiêu cấp thành phố"))
+    headers = [_("Mã"), _("Chỉ tiêu"), _("Số liệu"), _("Kỳ báo cáo"), _("Ghi chú"), _("Minh chứng")]
+    _header(sheet, HEADER_ROW, headers)
+    row = HEADER_ROW
+    for figure in published_figures(report):
+        row += 1
+        target = figure.target
+        _put(sheet, row, 1, target.code)
+        _put(sheet, row, 2, target.display_name)
+        _put(sheet, row, 3, cell_number(target, figure.value), value_format(target))
+        _put(sheet, row, 4, figure.last_period, DATE)
+        _put(sheet, row, 5, figure.note or _("Không ghi nguồn")).alignment = WRAP
+        _put(sheet, row, 6, figure.evidence_url or None)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    _widths(sheet, [11, 40, 12, 12, 60, 40])
 
 
 def _method_sheet(sheet, report: ReportData):
