@@ -377,36 +377,3 @@ def pillar_summaries(figures) -> list[PillarSummary]:
         groups.setdefault(figure.target.pillar, []).append(figure)
     ordered = sorted(groups, key=lambda p: (p.order, p.code))
     return [PillarSummary(pillar=pillar, figures=groups[pillar]) for pillar in ordered]
-
-
-@dataclass
-class ReportCount:
-    """Reports expected, received and missing for one district (or the city level)."""
-
-    name: str
-    code: str
-    expected: int = 0
-    reported: int = 0
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.reported
-
-    @property
-    def share(self) -> Decimal:
-        return HUNDRED * self.reported / self.expected if self.expected else Decimal(0)
-
-
-def report_counts_by_district(figures, city_label: str) -> list[ReportCount]:
-    """Unit figures (from :func:`unit_figures`) counted per district, communes with
-    their district; units above the districts under ``city_label``. No query."""
-    counts: dict = {}
-    for figure in figures:
-        district = figure.district
-        key = district.code if district else ""
-        if key not in counts:
-            name = district.display_name if district else city_label
-            counts[key] = ReportCount(name=name, code=key)
-        counts[key].expected += figure.expected
-        counts[key].reported += figure.reported
-    return [counts[key] for key in sorted(counts)]

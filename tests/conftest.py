@@ -210,3 +210,14 @@ def demo_entries_once(django_db_setup, django_db_blocker):
         user = get_user_model().objects.get(username=GENERATOR_USERNAME)
         delete_generated_entries(user)
         user.delete()
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)``: the test client, logged in as ``user``."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

@@ -18,15 +18,6 @@ CHANGELIST = reverse("admin:targets_progressentry_changelist")
 ADD = reverse("admin:targets_progressentry_add")
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def test_entry_list_shows_figures_as_people_read_them(cast, login, target, unit, make_entry):
     make_entry(target("CQS-03c"), unit("11329"), DEC, numerator=1234, denominator=1344)
     html = login(cast.reporter).get(CHANGELIST).content.decode()

@@ -18,15 +18,6 @@ QUEUE = reverse("admin:targets_progressentry_review")
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def submitted(target, make_entry):
     """Submitted December CQS-03c figures of the first ``n`` communes of ``district``."""
 

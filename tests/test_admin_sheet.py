@@ -21,15 +21,6 @@ COMMUNES_SHEET = f"{SHEET}?plan=kh74-2022&unit=304&period_end=2022-12-31&target=
 
 
 @pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def communes():
     """Ngô Quyền's communes (district 304), in code order: Máy Chai (11329) first."""
     return list(AdministrativeUnit.objects.filter(parent__code="304").order_by("code"))

@@ -72,15 +72,6 @@ def ratio_entry(make_entry, target, unit):
     return build
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def was_refused(response):
     """403, 404, or the admin's redirect of a non-staff user to its login page."""
     if response.status_code in (403, 404):
