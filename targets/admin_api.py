@@ -6,12 +6,14 @@ The key is shown once, on the page that answers the creation, and never stored.
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets import scope
+from targets.admin_users import manageable_users
 from targets.models import ApiToken
 
 SHOWN = ["prefix", "created_at", "last_used_at", "revoked_at"]
@@ -19,6 +21,16 @@ SHOWN = ["prefix", "created_at", "last_used_at", "revoked_at"]
 
 def _manages_all(user) -> bool:
     return scope.sees_everything(user)
+
+
+def token_owners(user):
+    """Accounts ``user`` may issue a token for: their own, and (superusers and plan
+    administrators) the accounts below their own power (``admin_users.manageable_users``):
+    a token acts with its owner's rights, so issuing one is managing that account."""
+    own = get_user_model().objects.filter(pk=user.pk)
+    if not _manages_all(user):
+        return own
+    return (own | manageable_users(user)).distinct()
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -80,8 +92,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"user": request.user.pk}
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = token_owners(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        if not _manages_all(request.user) or obj.user_id is None:
+        if obj.user_id is None or not token_owners(request.user).filter(pk=obj.user_id).exists():
             obj.user = request.user
         request.new_api_key = obj.set_new_key()
         obj.save()

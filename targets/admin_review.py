@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from targets import deadlines, plausibility, roles, scope, services
-from targets.formatting import DASH, date, format_value
+from targets.formatting import DASH, date, format_value, parse_id
 from targets.formatting import number as format_part
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
@@ -154,13 +154,7 @@ def queue_overdue(user, today):
 
 
 def _entry_ids(values) -> list[int]:
-    ids = []
-    for raw in values:
-        try:
-            ids.append(int(raw))
-        except (TypeError, ValueError):
-            continue
-    return ids
+    return [pk for pk in map(parse_id, values) if pk is not None]
 
 
 def review_post(request):

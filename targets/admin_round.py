@@ -4,7 +4,6 @@ the query string, period ends without the "today" shortcut, and the target and p
 figure above the review buttons. ``ProgressEntryAdmin`` takes ``ReportingRoundAdminMixin``.
 """
 
-import datetime
 import re
 
 from django import forms
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.admin_review import PREVIOUS_FIELDS, QueueRow, review_view
 from targets.admin_sheet import sheet_view
-from targets.formatting import format_value, parse_id
+from targets.formatting import ParseError, format_value, parse_date, parse_id
 from targets.formatting import number as format_part
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 
@@ -34,10 +33,11 @@ def _initial_from_codes(request) -> dict:
     initial = {}
     day = None
     try:
-        day = datetime.date.fromisoformat(get.get("period_end", ""))
+        day = parse_date(get.get("period_end", ""))
+    except ParseError:
+        day = None
+    if day is not None:
         initial["period_end"] = day
-    except ValueError:
-        pass
     unit_raw = get.get("unit", "")
     if unit_raw:
         unit = AdministrativeUnit.objects.filter(code=unit_raw).first()

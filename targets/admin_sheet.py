@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets import deadlines, periods, plausibility, roles, scope, services
-from targets.formatting import DASH, date, format_value
+from targets.formatting import DASH, ParseError, date, format_value, parse_date
 from targets.formatting import number as format_part
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
@@ -248,8 +248,8 @@ class SheetPicker(forms.Form):
 
     def _requested_day(self):
         try:
-            return datetime.date.fromisoformat(self.data.get("period_end") or "")
-        except ValueError:
+            return parse_date(self.data.get("period_end") or "")
+        except ParseError:
             return None
 
     @staticmethod

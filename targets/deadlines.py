@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from targets import periods
@@ -77,13 +78,16 @@ def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
     if not due_targets:
         return []
     units = list(units.order_by("code"))
+    # The very (target, period end) pairs asked about: once a plan has ended, its
+    # current period is its last one, not the latest period before ``as_of``.
+    pairs = Q()
+    for target, period_end in due_targets:
+        pairs |= Q(target=target, period_end=period_end)
     sent = set(
         ProgressEntry.objects.filter(
-            target__in=[t for t, _p in due_targets],
+            pairs,
             status__in=[ProgressEntry.Status.SUBMITTED, ProgressEntry.Status.APPROVED],
-        )
-        .current_period(as_of)
-        .values_list("target", "unit", "period_end")
+        ).values_list("target", "unit", "period_end")
     )
     found = []
     for target, period_end in due_targets:

@@ -333,6 +333,9 @@ def test_hostile_input_is_refused_not_a_500(client, cast, two_communes):
         assert client.patch(url, body, content_type=JSON, **headers).status_code == 400, body
     assert client.patch(url, "{not json", content_type=JSON, **headers).status_code == 400
     assert client.get("/api/v1/entries/?changed_since=yesterday", **headers).status_code == 400
+    for moment in ("0001-01-01T00:00:00%2B07:00", "9999-12-31T23:59:59-07:00"):
+        url = f"/api/v1/entries/?changed_since={moment}"
+        assert client.get(url, **headers).status_code == 400
     # Broken UTF-8: refused by the request guard before the API sees it.
     assert client.get("/api/v1/entries/?cursor=%ff%fe", **headers).status_code == 400
     assert client.get("/api/v1/entries/?cursor=abc", **headers).status_code == 404
@@ -559,3 +562,13 @@ def test_staff_sees_only_their_own_tokens_and_plan_admins_issue_for_others(clien
     )
     assert page.status_code == 200
     assert ApiToken.objects.get(name="Cổng dữ liệu").user == cast.city_viewer
+
+
+def test_plan_admin_cannot_issue_a_token_for_an_account_above_their_power(client, cast, admin_user):
+    """A token acts with its owner's rights: a plan administrator issuing one for a
+    reviewer or a superuser would gain the right to approve."""
+    client.force_login(cast.plan_admin)
+    for account in (admin_user, cast.reviewer):
+        page = client.post("/admin/targets/apitoken/add/", {"name": "x", "user": account.pk})
+        assert page.status_code == 200  # the form again, with the field's error
+        assert not ApiToken.objects.filter(user=account).exists()

@@ -53,6 +53,18 @@ def test_overdue_units_are_those_without_a_submitted_or_approved_entry(
     assert len(codes) == 12 - 2
 
 
+def test_after_the_plan_ends_units_that_reported_its_last_period_are_not_overdue(
+    target, unit, make_entry
+):
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), DEC, numerator=1, denominator=2)
+    units = AdministrativeUnit.objects.filter(parent__code="304")
+    (found,) = deadlines.overdue_units([cqs], units, datetime.date(2026, 11, 30))
+    assert found.period_end == DEC  # the plan's last period, long after it ended
+    codes = [u.code for u in found.units]
+    assert "11329" not in codes and len(codes) == 12 - 1
+
+
 def test_completeness_page_shows_overdue_reports(manager_client, target, unit, make_entry):
     make_entry(target("CQS-03b"), unit("304"), DEC, numerator=1, denominator=2)
     response = manager_client.get(

@@ -97,8 +97,10 @@ def test_dry_run_sends_nothing(people):
 def test_a_bad_date_is_refused_with_a_clear_message(people):
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="Ngày không hợp lệ"):
-        run("--as-of", "08/01/2023")
+    with pytest.raises(CommandError, match="không hợp lệ"):
+        run("--as-of", "31/02/2023")
+    with pytest.raises(CommandError, match="2000"):
+        run("--as-of", "0001-01-01")
 
 
 @pytest.fixture

@@ -225,6 +225,12 @@ def test_admin_issue_button_and_downloads_of_an_issued_report(
     assert word["Content-Type"].endswith("wordprocessingml.document")
     assert "Phường Máy Chai" in docx_text(word.content)
     assert download(client, report, "exe").status_code == 404
+    # Editing the record after issuing changes neither the document nor its name.
+    type(report).objects.filter(pk=report.pk).update(number="999")
+    report.refresh_from_db()
+    again = download(client, report, "pdf")
+    assert again["Content-Disposition"] == response["Content-Disposition"]
+    assert again.content == response.content
     # An issued report stays on record.
     delete = reverse("admin:targets_statusreport_delete", args=[report.pk])
     assert client.get(delete, secure=True).status_code == 403

@@ -18,6 +18,17 @@ def _number(**kwargs):
     return serializers.DecimalField(**NUMBER, **kwargs)
 
 
+def datetime_in_range(moment):
+    """A form-field validator: ``moment``'s date lies in the tracker's date range (a
+    year-1 time overflowed the conversion to UTC: a 500)."""
+    from django import forms
+
+    try:
+        check_date_range(moment.date())
+    except ParseError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 def _in_range(day):
     """``day`` if it lies in the range every date of the tracker does
     (``targets.formatting.check_date_range``), else a field error."""

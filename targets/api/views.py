@@ -192,6 +192,7 @@ class EntryFilter(filters.FilterSet):
     changed_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
+        validators=[s.datetime_in_range],
         help_text="Entries saved at or after this time (ISO 8601, e.g. 2022-12-31T00:00:00+07:00).",
     )
 

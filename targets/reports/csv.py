@@ -236,11 +236,19 @@ def _copy_csv(rows, connection) -> Iterator[bytes]:
                 {"sql": statement, "time": f"{time.monotonic() - started:.3f}"}
             )
         pieces, size = [], 0
-        for data in copy:
-            pieces.append(bytes(data))  # a view of a buffer libpq may reuse
-            size += len(data)
-            if size >= COPY_CHUNK_BYTES:
-                yield b"".join(pieces)
-                pieces, size = [], 0
+        try:
+            for data in copy:
+                pieces.append(bytes(data))  # a view of a buffer libpq may reuse
+                size += len(data)
+                if size >= COPY_CHUNK_BYTES:
+                    yield b"".join(pieces)
+                    pieces, size = [], 0
+        except GeneratorExit:
+            # The client went away. Leaving the block now would make psycopg cancel the
+            # COPY, which aborts an enclosing transaction (a test's, or an atomic
+            # request's): let the server finish instead, reading and dropping the rest.
+            for _data in copy:
+                pass
+            raise
         if pieces:
             yield b"".join(pieces)

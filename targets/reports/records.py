@@ -73,7 +73,15 @@ def report_document(report: StatusReport) -> dict:
 
 def record_filename(report: StatusReport, extension: str) -> str:
     """``bao-cao-so-125-bc-ubnd-v2-kh74-2022-2022-12-31.pdf``; drafts
-    ``du-thao-bao-cao-kh74-2022-304-2022-12-31.docx``."""
+    ``du-thao-bao-cao-kh74-2022-304-2022-12-31.docx``. An issued report's name is the
+    one frozen with its snapshot: editing the record after issuing changes neither the
+    document nor its name until it is issued again."""
+    if report.is_issued and report.snapshot.get("filename"):
+        return f"{report.snapshot['filename']}.{extension}"
+    return _filename(report, extension)
+
+
+def _filename(report: StatusReport, extension: str) -> str:
     within = None if report.unit.kind == AdministrativeUnit.Kind.CITY else report.unit
     if report.is_issued:
         number = slugify(f"{report.number} {report.symbol}") or str(report.pk)
@@ -108,6 +116,7 @@ def report_issue(*, report: StatusReport, user, today: datetime.date | None = No
     report.snapshot = build_document(report_data(report), letterhead(report, draft=False))
     report.status = StatusReport.Status.ISSUED
     report.version += 1
+    report.snapshot["filename"] = _filename(report, "x").removesuffix(".x")
     report.issued_at = timezone.now()
     report.issued_by = user
     report._history_user = user

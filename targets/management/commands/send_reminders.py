@@ -7,14 +7,12 @@ Run it once a day (cron or a systemd timer: see the README). Mail goes through D
 email backend: the console unless ``EMAIL_HOST`` names an SMTP server.
 """
 
-import datetime
-
 from django.core.mail import get_connection
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from targets.formatting import ParseError, parse_as_of
 from targets.reminders import gather_reminders, reminder_message
 
 
@@ -28,15 +26,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help=_("Chỉ liệt kê, không gửi thư nào.")
         )
-        parser.add_argument("--as-of", help=_("Ngày nhắc YYYY-MM-DD (mặc định: hôm nay)."))
+        parser.add_argument(
+            "--as-of", help=_("Ngày nhắc, 2023-01-08 hoặc 08/01/2023 (mặc định: hôm nay).")
+        )
 
     def handle(self, *args, dry_run, as_of, **options):
         try:
-            day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
-        except ValueError:
-            raise CommandError(
-                _("Ngày không hợp lệ: %(value)s (dạng YYYY-MM-DD).") % {"value": as_of}
-            ) from None
+            day = parse_as_of(as_of)
+        except ParseError as error:
+            raise CommandError(str(error)) from None
         reminders = gather_reminders(day)
         messages = [reminder_message(reminder, day) for reminder in reminders]
         for reminder in reminders:
