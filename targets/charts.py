@@ -9,11 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.formatting import format_target, format_value, plain_number
+from targets.formatting import date, format_target, format_value, plain_number
 from targets.models import Target
 
 # One wording of the progress-bar legend, for the web pages and the PDF report
@@ -250,8 +249,7 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
             x=f"{x(f.as_of):.1f}",
             y=f"{y(f.value):.1f}",
             figure=f,
-            label=f"{date_format(f.as_of, 'SHORT_DATE_FORMAT')}: "
-            f"{format_value(target, f.value)} ({f.status.label})",
+            label=f"{date(f.as_of)}: {format_value(target, f.value)} ({f.status.label})",
         )
         for f in series
         if f.value is not None
@@ -270,7 +268,7 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
         )
     y_ticks = [Tick(position=f"{y(tick):.1f}", label=tick_label(target, tick)) for tick in ticks]
     x_ticks = [
-        Tick(position=f"{x(day):.1f}", label=date_format(day, "SHORT_DATE_FORMAT"))
+        Tick(position=f"{x(day):.1f}", label=date(day))
         for day in _x_ticks(start, end, X_LABELS[size])
     ]
     if x_ticks:
@@ -286,9 +284,9 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
     ) % {
         "code": target.code,
         "count": len(series),
-        "as_of": date_format(as_of, "SHORT_DATE_FORMAT"),
+        "as_of": date(as_of),
         "target": format_target(target),
-        "deadline": date_format(target.deadline, "SHORT_DATE_FORMAT"),
+        "deadline": date(target.deadline),
     }
     if last is not None and last.value is not None:
         description += " " + _("Số liệu mới nhất: %(value)s.") % {

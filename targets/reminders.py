@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from targets import deadlines, periods, scope
+from targets.formatting import date
 from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target, UserProfile
 
 # Units named in one line of a message; the rest are counted.
@@ -167,7 +168,7 @@ def reminder_message(reminder: Reminder, as_of: datetime.date) -> EmailMessage:
     with translation.override(reminder.language):
         context = {"reminder": reminder, "as_of": as_of, "site": settings.TRACKER_BASE_URL}
         subject = _("[Chuyển đổi số Hải Phòng] Nhắc việc báo cáo ngày %(day)s") % {
-            "day": as_of.strftime("%d/%m/%Y")
+            "day": date(as_of)
         }
         body = render_to_string("targets/email/reminder.txt", context)
     return EmailMessage(

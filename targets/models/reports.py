@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from targets.formatting import date
 from targets.models.plans import Plan
 from targets.models.units import AdministrativeUnit
 
@@ -161,7 +161,7 @@ class StatusReport(models.Model):
         number = "/".join(part for part in (self.number, self.symbol) if part)
         if not self.number:
             number = _("chưa có số")
-        as_of = date_format(self.as_of, "SHORT_DATE_FORMAT")
+        as_of = date(self.as_of)
         return f"{number} · {self.unit.display_name} · {as_of}"
 
     @property
@@ -180,7 +180,7 @@ class StatusReport(models.Model):
         if self.plan_id is not None and self.as_of is not None:
             if not (self.plan.start_date <= self.as_of):
                 errors["as_of"] = _("Ngày số liệu phải từ ngày bắt đầu kế hoạch (%(date)s).") % {
-                    "date": date_format(self.plan.start_date, "SHORT_DATE_FORMAT")
+                    "date": date(self.plan.start_date)
                 }
         if self.issue_date is not None and self.as_of is not None and self.issue_date < self.as_of:
             errors["issue_date"] = _("Ngày ban hành không thể trước ngày số liệu.")
