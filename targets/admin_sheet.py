@@ -31,7 +31,7 @@ from targets.formatting import DASH, ParseError, date, format_value, parse_date
 from targets.formatting import number as format_part
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.models.entries import NOTE_MAX_LENGTH  # noqa: E402
+from targets.models.entries import NOTE_MAX_LENGTH
 
 
 def number_field(label):

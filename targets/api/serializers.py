@@ -7,11 +7,11 @@ from rest_framework import serializers
 
 from targets.formatting import ParseError, check_date_range
 from targets.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
+from targets.models.entries import NOTE_MAX_LENGTH
 from targets.services import REASON_MAX_LENGTH
 
 NUMBER = {"max_digits": 18, "decimal_places": 4}
 MAX_BATCH = 5000
-from targets.models.entries import NOTE_MAX_LENGTH  # noqa: E402
 
 
 def _number(**kwargs):
