@@ -157,4 +157,60 @@ def target_detail(vendor, way, target_id, as_of):
     ]
 
 
+def unit_page(vendor, way, key, as_of):
+    """One district of one plan (``key`` = (plan id, district id)): per target, the
+    district's roll-up over itself and its communes, and each unit's latest figure (the
+    scorecard of its communes), read from that district's entries alone."""
+    plan_id, district_id = key
+    head, params = _with(
+        vendor,
+        way,
+        "t.plan_id = %s AND (u.id = %s OR u.parent_id = %s)",
+        [plan_id, district_id, district_id],
+        as_of,
+    )
+    aggs, agg_params = _aggregates(as_of)
+    sql = (
+        head + f"SELECT target_id, NULL, {aggs} FROM latest GROUP BY target_id"
+        " UNION ALL SELECT target_id, unit_id, numerator, denominator, value, value, 1, 0,"
+        " period_end FROM latest"
+    )
+    return [(sql, [*params, *agg_params]), _expected_units(as_of)]
+
+
+def _current_period_sql(as_of) -> tuple[str, list]:
+    """The period due of a target (``t``) on ``as_of``, by its frequency."""
+    cases = " ".join(f"WHEN '{frequency}' THEN %s" for frequency in periods.PERIOD_END_MONTHS)
+    params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
+    return f"(CASE t.frequency {cases} END)", params
+
+
+def completeness(vendor, way, plan_id, as_of):
+    """Per (target, district): the units whose latest approved figure is of the period
+    due, and the entries of that period by status (with the submission day, for
+    lateness); the expected units."""
+    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
+    current, current_params = _current_period_sql(as_of)
+    reported = (
+        head
+        + "SELECT target_id, district_id, SUM(CASE WHEN period_end = (CASE frequency "
+        + " ".join(f"WHEN '{frequency}' THEN %s" for frequency in periods.PERIOD_END_MONTHS)
+        + " END) THEN 1 ELSE 0 END), COUNT(*) FROM latest GROUP BY target_id, district_id"
+    )
+    states = (
+        f"SELECT e.target_id, {DISTRICT} AS district_id, e.status,"
+        " MAX(e.submitted_at), COUNT(*)"
+        f" FROM {ENTRY} e JOIN {TARGET} t ON t.id = e.target_id JOIN {UNIT} u ON u.id = e.unit_id"
+        f" WHERE t.plan_id = %s AND e.period_end = {current}"
+        " GROUP BY e.target_id, 2, e.status"
+    )
+    return [
+        (reported, [*params, *current_params]),
+        (states, [plan_id, *current_params]),
+        _expected_units(as_of),
+    ]
+
+
 PAGES = {"dashboard": dashboard, "target-list": target_table, "target-detail": target_detail}
+# The screens of issue 19 with a bare-SQL budget; their key is given by the harness.
+SCREENS = {"unit-page": unit_page, "completeness": completeness}

@@ -38,13 +38,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.core.management import get_commands  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import bare_sql  # noqa: E402
+from targets import figure_cache  # noqa: E402
 from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target  # noqa: E402
 from targets.reports.csv import export_entries_csv  # noqa: E402
 
@@ -77,6 +80,104 @@ def viewer_session() -> str:
     return client.cookies["sessionid"].value
 
 
+# The people of the screens of issue 19: the demo accounts (``setup_demo``: a city
+# reviewer, Ngô Quyền's reviewer and reporter) and a superuser.
+SUPERUSER = "bench.admin"
+ROLE_USERS = {
+    "superuser": SUPERUSER,
+    "city viewer": VIEWER,
+    "city reviewer": "duyet.thanhpho",
+    "district reviewer": "duyet.huyen",
+    "district reporter": "baocao.huyen",
+}
+DISTRICT = "304"  # Ngô Quyền: the district of the demo accounts
+
+
+def role_clients() -> dict[str, Client]:
+    from targets.management.commands.setup_demo import create_demo_accounts
+
+    create_demo_accounts()
+    viewer()
+    admin, _ = get_user_model().objects.get_or_create(
+        username=SUPERUSER, defaults={"is_staff": True, "is_superuser": True}
+    )
+    clients = {}
+    for role, username in ROLE_USERS.items():
+        clients[role] = Client()
+        clients[role].force_login(get_user_model().objects.get(username=username))
+    return clients
+
+
+def role_sessions() -> dict[str, str]:
+    """Session keys of each role (the load test's cookies)."""
+    return {role: client.cookies["sessionid"].value for role, client in role_clients().items()}
+
+
+ADMIN_LIST = "/admin/targets/progressentry/"
+
+# Budgets of issue 19: ("ms", limit in seconds) on the median, or ("bare", ratio) to the
+# bare SQL of ``bench.bare_sql.SCREENS``.
+LIST_BUDGET = ("ms", 0.150)
+SEARCH_BUDGET = ("ms", 0.300)
+
+
+def screens(plan_code, as_of_text, target_code, district_id, plan_id):
+    """(screen, role, url, budget, bare SQL key) of one plan's scenario; the admin
+    list, the queue and the entries API (all plans) go with the first scenario."""
+    q = f"plan={plan_code}&as_of={as_of_text}"
+    found = [
+        ("completeness", "city viewer", f"/tinh-hinh-bao-cao/?{q}", ("bare", 3), plan_id),
+        (
+            "unit-page",
+            "city viewer",
+            f"/don-vi/{DISTRICT}/?{q}",
+            ("bare", 1.5),
+            (plan_id, district_id),
+        ),
+        (
+            "period-sheet",
+            "district reporter",
+            f"/admin/targets/progressentry/sheet/?plan={plan_code}&unit={DISTRICT}"
+            f"&period_end={as_of_text}&target={target_code}",
+            LIST_BUDGET,
+            None,
+        ),
+        ("api-figures", "city viewer", f"/api/v1/figures/?{q}", ("bare-table", 2), plan_id),
+        (
+            "api-figures-district",
+            "district reviewer",
+            f"/api/v1/figures/?{q}&unit={DISTRICT}",
+            LIST_BUDGET,
+            None,
+        ),
+    ]
+    return found
+
+
+COMMON_SCREENS = [
+    *[
+        ("admin-list", role, ADMIN_LIST, LIST_BUDGET, None)
+        for role in ROLE_USERS
+        if role != "city viewer"
+    ],
+    ("admin-search-code", "superuser", f"{ADMIN_LIST}?q=11329", SEARCH_BUDGET, None),
+    ("admin-search-name", "superuser", f"{ADMIN_LIST}?q=M%C3%A1y+Chai", SEARCH_BUDGET, None),
+    ("admin-district", "superuser", f"{ADMIN_LIST}?district={DISTRICT}", SEARCH_BUDGET, None),
+    ("admin-district", "city reviewer", f"{ADMIN_LIST}?district={DISTRICT}", SEARCH_BUDGET, None),
+    ("admin-page-10", "superuser", f"{ADMIN_LIST}?p=10", SEARCH_BUDGET, None),
+    ("review-queue", "city reviewer", "/admin/targets/progressentry/review/", LIST_BUDGET, None),
+    (
+        "review-queue",
+        "district reviewer",
+        "/admin/targets/progressentry/review/",
+        LIST_BUDGET,
+        None,
+    ),
+    ("api-entries", "city reviewer", "/api/v1/entries/", LIST_BUDGET, None),
+    ("api-entries", "district reporter", "/api/v1/entries/", LIST_BUDGET, None),
+]
+
+
 def percentile(values, share):
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
@@ -102,20 +203,56 @@ def measure_page(client, url, requests):
             client.get(url)
         sql_times.append(sum(float(query["time"]) for query in captured.captured_queries))
     queries = len(captured.captured_queries)  # read now: the next request resets the log
+    statements = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     times = timed(lambda: client.get(url), requests)
     # The CPU time of this process per request: on a machine shared with other work the
     # wall-clock time mostly measures the neighbours; this does not (on PostgreSQL it
     # leaves out the server's own work, which the SQL time above shows).
     cpu = timed(lambda: client.get(url), requests, clock=time.process_time)
+    cold = None
+    if figure_cache.enabled():
+        # The figures above came from the shared cache (warm); cold: emptied before
+        # each request, so every roll-up is computed (and stored) again.
+        cold_times = []
+        for _ in range(max(5, requests // 2)):
+            caches[settings.FIGURE_CACHE].clear()
+            started = time.perf_counter()
+            client.get(url)
+            cold_times.append(time.perf_counter() - started)
+        cold = statistics.median(cold_times)
     return {
+        "cold_median": cold,
         "url": url,
         "queries": queries,
         "sql_in_page": statistics.median(sql_times),
+        "own_sql": own_sql(statements, max(5, requests // 2)),
         "median": statistics.median(times),
         "p95": percentile(times, 0.95),
         "cpu_median": statistics.median(cpu),
         "runs": len(times),
     }
+
+
+def own_sql(statements, runs):
+    """Median time of the page's own SELECTs run again straight on the cursor, as the
+    database received them (Django's query log holds them with their parameters): the
+    page's SQL without the ORM, the view or the templates, to the microsecond."""
+
+    def run():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql.replace("%", "%%") if connection.vendor == "postgresql" else sql)
+                cursor.fetchall()
+
+    try:
+        run()
+    except Exception as error:  # a statement the log cannot give back verbatim
+        return {"error": str(error)[:200]}
+    return {"median": statistics.median(timed(run, runs)), "statements": len(statements)}
 
 
 def run_statements(statements):
@@ -128,9 +265,13 @@ def run_statements(statements):
 def measure_bare(page, plan, target, as_of, runs):
     """Median time of each way of writing the page's SQL; the best is the baseline."""
     key = target.pk if page == "target-detail" else plan.pk
+    return measure_bare_with(bare_sql.PAGES[page], key, as_of, runs)
+
+
+def measure_bare_with(function, key, as_of, runs):
     ways = {}
     for way in ("probe", "scan"):
-        statements = bare_sql.PAGES[page](connection.vendor, way, key, as_of)
+        statements = function(connection.vendor, way, key, as_of)
         run_statements(statements)  # warm-up
         ways[way] = statistics.median(timed(lambda s=statements: run_statements(s), runs))
     best = min(ways, key=ways.get)
@@ -170,6 +311,47 @@ def measure_pages(requests):
                 flush=True,
             )
     return client, results
+
+
+def measure_screens(requests):
+    """The screens of issue 19, each as the role that uses it."""
+    import datetime
+
+    clients = role_clients()
+    district = AdministrativeUnit.objects.get(code=DISTRICT)
+    results = []
+    todo = [(None, *screen) for screen in COMMON_SCREENS]
+    for plan_code, as_of_text, target_code in SCENARIOS:
+        plan = Plan.objects.filter(code=plan_code).first()
+        if plan is None or not ProgressEntry.objects.filter(target__plan=plan).exists():
+            continue
+        as_of = datetime.date.fromisoformat(as_of_text)
+        for screen in screens(plan_code, as_of_text, target_code, district.pk, plan.pk):
+            todo.append(((plan, as_of), *screen))
+    for scenario, name, role, url, budget, key in todo:
+        result = measure_page(clients[role], url, requests)
+        kind, limit = budget
+        if kind in ("bare", "bare-table"):
+            plan, as_of = scenario
+            function = (
+                bare_sql.PAGES["target-list"] if kind == "bare-table" else bare_sql.SCREENS[name]
+            )
+            result["bare"] = measure_bare_with(function, key, as_of, max(5, requests // 2))
+        result |= {
+            "screen": name,
+            "role": role,
+            "plan": scenario[0].code if scenario else None,
+            "budget": {"kind": "ms" if kind == "ms" else "bare", "limit": limit},
+        }
+        results.append(result)
+        bare = result.get("bare")
+        print(
+            f"  {name:<22} {role:<18} {result['median'] * 1000:8.1f} ms"
+            f"  p95 {result['p95'] * 1000:8.1f} ms  {result['queries']:3} queries"
+            + (f"  bare {bare['median'] * 1000:8.1f} ms ({bare['way']})" if bare else ""),
+            flush=True,
+        )
+    return results
 
 
 def measure_reports(client):
@@ -252,11 +434,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--part", choices=["pages", "csv-memory", "session"], default="pages")
+    parser.add_argument(
+        "--part", choices=["pages", "csv-memory", "session", "sessions"], default="pages"
+    )
     args = parser.parse_args()
     reset_queries()
     if args.part == "session":
         result = {"session": viewer_session()}
+    elif args.part == "sessions":
+        result = {"sessions": role_sessions()}
     elif args.part == "csv-memory":
         result = {"csv_memory": measure_csv_memory()}
     else:
@@ -265,6 +451,7 @@ def main():
             "vendor": connection.vendor,
             "entries": ProgressEntry.objects.count(),
             "pages": pages,
+            "screens": measure_screens(args.requests),
             "reports": measure_reports(client),
             "csv": measure_csv_speed(),
             "import": measure_import()

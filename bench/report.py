@@ -18,6 +18,28 @@ def ms(seconds):
     return "–" if seconds is None else f"{seconds * 1000:,.1f}"
 
 
+def figure_cache_line(results):
+    redis = results["machine"].get("redis_url")
+    if redis:
+        return (
+            f"- Figure cache: on (Redis `{redis}`): page figures are warm unless marked"
+            " cold; the load test runs warm."
+        )
+    return "- Figure cache: off (no Redis answered): every figure is computed per request."
+
+
+def own_ratio(page):
+    own = page.get("own_sql", {})
+    return page["median"] / own["median"] if own.get("median") else None
+
+
+def own_text(page):
+    ratio = own_ratio(page)
+    if ratio is None:
+        return "— | —"
+    return f"{page['own_sql']['median'] * 1000:,.2f} | {ratio:.1f}×"
+
+
 def size_label(size):
     return f"{size // 1_000_000}M" if size >= 1_000_000 and size % 1_000_000 == 0 else f"{size:,}"
 
@@ -41,6 +63,14 @@ def write_report(results, out: Path):
         f"PostgreSQL {machine['postgresql'] or '(not measured)'} (default settings, same machine).",
         f"- Run: {machine['date']}; sizes {', '.join(size_label(s) for s in sizes)} entries"
         " (`generate_demo_data --seed 1`).",
+        figure_cache_line(results),
+        "- Load average (1, 5, 15 min) when each database's measuring started: "
+        + "; ".join(
+            f"{key.replace('_', ' ')} {', '.join(f'{x:.1f}' for x in run['load_at_measure'])}"
+            for key, run in runs.items()
+            if "load_at_measure" in run
+        )
+        + ".",
         "",
         "## Pages",
         "",
@@ -51,13 +81,19 @@ def write_report(results, out: Path):
         " approved entry once), median; ratio = page / bare SQL. *SQL in page*: the time the"
         " page's own queries took inside the request (Django's query log, to the"
         " millisecond, median of 5): the rest of the page's time is Python — the view, the"
-        " figures and statuses, the templates. *CPU ms*: the CPU time of the measuring"
+        " figures and statuses, the templates. *Own SQL*: the same SELECTs run again"
+        " straight on the cursor as the database received them, to the microsecond (the"
+        " page's SQL without the ORM, the view or the templates). *CPU ms*: the CPU time of the measuring"
         " process per request, median (the Python work, and SQLite's; not PostgreSQL's"
-        " server): steadier than the clock when the machine is shared.",
+        " server): steadier than the clock when the machine is shared. With the figure cache"
+        " (`REDIS_URL`, `targets/figure_cache.py`) the median and p95 are *warm* (roll-ups"
+        " from the cache) and *cold ms* is the median with the cache emptied before each"
+        " request; without it, *cold ms* is –.",
         "",
-        "| backend | entries | plan (entries, targets) | page | median ms | p95 ms | CPU ms"
-        " | queries | SQL in page ms | bare SQL ms | ratio |",
-        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| backend | entries | plan (entries, targets) | page | median ms | p95 ms | cold ms"
+        " | CPU ms | queries | SQL in page ms | own SQL ms | ÷ own SQL | bare SQL ms"
+        " | ÷ bare SQL |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, run in runs.items():
         backend, size = key.rsplit("_", 1)
@@ -66,10 +102,11 @@ def write_report(results, out: Path):
             lines.append(
                 f"| {backend} | {size_label(int(size))} | {page['plan']} ({page['plan_entries']:,},"
                 f" {page['targets']}) | {PAGE_NAMES[page['page']]} | {ms(page['median'])}"
-                f" | {ms(page['p95'])}"
+                f" | {ms(page['p95'])} | {ms(page.get('cold_median'))}"
                 f" | {ms(page['cpu_median']) if 'cpu_median' in page else '—'}"
                 f" | {page['queries']}"
                 f" | {ms(page['sql_in_page']) if 'sql_in_page' in page else '—'}"
+                f" | {own_text(page)}"
                 f" | {ms(bare['median'])} ({bare['way']})"
                 f" | {page['median'] / bare['median']:.1f}× |"
             )
@@ -104,6 +141,7 @@ def write_report(results, out: Path):
                 f" | {last['median'] / first['median']:.2f}×"
                 f" | {' → '.join(str(p['queries']) for _, p in points)} |"
             )
+    lines += screen_lines(runs, sizes)
     lines += [
         "",
         "## Status reports, raw CSV, import",
@@ -143,8 +181,13 @@ def write_report(results, out: Path):
         lines += [
             f"gunicorn, 2 workers (`gunicorn.conf.py`, DEBUG off) on the PostgreSQL database of"
             f" {size_label(load['size'])} entries; wrk, 2 threads, {load['connections']}"
-            f" connections, {load['seconds']} s, a viewer's session cookie, rotating: "
-            + ", ".join(f"`{p}`" for p in load["pages"])
+            f" connections, {load['seconds']} s, each request with the session of its"
+            " person, rotating: "
+            + ", ".join(f"`{path}` ({role})" for path, role in load.get("mix", []))
+            + ". Load average (1, 5, 15 min) before the run: "
+            + ", ".join(f"{x:.1f}" for x in load.get("load_before", ()))
+            + "; after: "
+            + ", ".join(f"{x:.1f}" for x in load.get("load_after", ()))
             + ".",
             "",
             "| requests | requests/s | p50 ms | p99 ms | not 200 (access log) | socket errors |",
@@ -161,6 +204,91 @@ def write_report(results, out: Path):
     out.write_text("\n".join(lines) + "\n")
 
 
+SCREEN_NAMES = {
+    "admin-list": "admin entry list",
+    "admin-search-code": "admin list, search by unit code (`q=11329`)",
+    "admin-search-name": "admin list, search by unit name (`q=Máy Chai`)",
+    "admin-district": "admin list, filtered by district (Ngô Quyền)",
+    "admin-page-10": "admin list, page 10",
+    "review-queue": "review queue",
+    "api-entries": "API: entries (first page)",
+    "completeness": "completeness",
+    "unit-page": "unit page of a district (Ngô Quyền)",
+    "period-sheet": "period sheet (Ngô Quyền's communes, one target)",
+    "api-figures": "API: figures of the plan",
+    "api-figures-district": "API: figures of a district",
+}
+
+
+def screen_key(screen):
+    return (screen["screen"], screen["role"], screen.get("plan"))
+
+
+def screen_budget(screen):
+    """(text, met) of one screen's budget."""
+    budget = screen["budget"]
+    if budget["kind"] == "ms":
+        limit = budget["limit"]
+        return f"≤ {limit * 1000:.0f} ms", screen["median"] <= limit
+    ratio = screen["median"] / screen["bare"]["median"]
+    return f"{ratio:.1f}× bare SQL (≤ {budget['limit']:g}×)", ratio <= budget["limit"]
+
+
+def screen_lines(runs, sizes):
+    """The screens of issue 19: each as the role that uses it, at every size."""
+    lines = [
+        "",
+        "## Screens at scale (issue 19)",
+        "",
+        "Whole request as the person who uses the screen (the demo accounts of"
+        " `setup_demo`: the city's reviewer, Ngô Quyền's reviewer and reporter; a superuser;"
+        " the city viewer), DEBUG off, median and p95 after two warm-ups. Budgets: the"
+        " admin entry list, review queue, period sheet and API lists ≤ 150 ms; searching"
+        " and filtering the admin list ≤ 300 ms; completeness ≤ 3× its bare SQL; a district's"
+        " unit page ≤ 1.5× the bare SQL of that district alone; the API's plan figures"
+        " ≤ 2× the target table's bare SQL.",
+        "",
+        "| backend | entries | screen | as | plan | median ms | p95 ms | queries"
+        " | SQL in page ms | bare SQL ms | budget |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for key, run in runs.items():
+        backend, size = key.rsplit("_", 1)
+        for screen in run.get("screens", []):
+            text, ok = screen_budget(screen)
+            bare = screen.get("bare")
+            lines.append(
+                f"| {backend} | {size_label(int(size))} | {SCREEN_NAMES[screen['screen']]}"
+                f" | {screen['role']} | {screen.get('plan') or 'all'} | {ms(screen['median'])}"
+                f" | {ms(screen['p95'])} | {screen['queries']} | {ms(screen['sql_in_page'])}"
+                f" | {ms(bare['median']) if bare else '—'}"
+                f" | {text}: {'met' if ok else '**missed**'} |"
+            )
+    lines += [
+        "",
+        "Growth of each screen from the smallest to the largest size (same role, plan and"
+        " URL; budget ≤ 1.5× and the same queries):",
+        "",
+        "| backend | screen | as | plan | ms | growth | queries |",
+        "|---|---|---|---|---|---:|---|",
+    ]
+    for backend in ("sqlite", "postgres"):
+        series = {}
+        for size in sizes:
+            for screen in runs.get(f"{backend}_{size}", {}).get("screens", []):
+                series.setdefault(screen_key(screen), []).append(screen)
+        for (name, role, plan), points in series.items():
+            if len(points) < 2:
+                continue
+            growth = points[-1]["median"] / points[0]["median"]
+            lines.append(
+                f"| {backend} | {SCREEN_NAMES[name]} | {role} | {plan or 'all'}"
+                f" | {' → '.join(ms(p['median']) for p in points)} | {growth:.2f}×"
+                f" | {' → '.join(str(p['queries']) for p in points)} |"
+            )
+    return lines
+
+
 def budget_lines(results):
     sizes = sorted(results["sizes"])
     runs = results["runs"]
@@ -172,12 +300,26 @@ def budget_lines(results):
         return "met" if ok else "**missed**"
 
     if pg:
+        # Issue 19: the 2022 plan's pages within 3× their own SQL, the city-scale plan's
+        # dashboard within 2× its bare SQL (the other pages: reported against both).
         for page in pg["pages"]:
             ratio = page["median"] / page["bare"]["median"]
-            out.append(
-                f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
-                f" {ratio:.1f}× its bare SQL (≤ 2×): {mark(ratio <= 2)}."
-            )
+            own = own_ratio(page)
+            if page["plan"] == "kh74-2022" and own is not None:
+                out.append(
+                    f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
+                    f" {own:.1f}× its own SQL (≤ 3×): {mark(own <= 3)}."
+                )
+            elif page["page"] == "dashboard":
+                out.append(
+                    f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
+                    f" {ratio:.1f}× its bare SQL (≤ 2×): {mark(ratio <= 2)}."
+                )
+            else:
+                out.append(
+                    f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
+                    f" {ratio:.1f}× its bare SQL, {own or 0:.1f}× its own SQL (no budget of its own)."
+                )
     for backend in ("postgres", "sqlite"):
         first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")
         if not first or not last or small == big:
@@ -193,6 +335,31 @@ def budget_lines(results):
                 f"- {backend} {size_label(small)} → {size_label(big)}, {page['plan']}"
                 f" {PAGE_NAMES[page['page']]}: time × {growth:.2f} (≤ 1.5×): {mark(growth <= 1.5)};"
                 f" queries {old['queries']} → {page['queries']}: {mark(same)}."
+            )
+    if pg:
+        for screen in pg.get("screens", []):
+            text, ok = screen_budget(screen)
+            out.append(
+                f"- PostgreSQL {size_label(big)}, {SCREEN_NAMES[screen['screen']]}"
+                f" as {screen['role']}{' (' + screen['plan'] + ')' if screen.get('plan') else ''}:"
+                f" {ms(screen['median'])} ms, {text}: {mark(ok)}."
+            )
+    for backend in ("postgres", "sqlite"):
+        first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")
+        if not first or not last or small == big:
+            continue
+        before = {screen_key(s): s for s in first.get("screens", [])}
+        for screen in last.get("screens", []):
+            old = before.get(screen_key(screen))
+            if old is None:
+                continue
+            growth = screen["median"] / old["median"]
+            same = screen["queries"] == old["queries"]
+            out.append(
+                f"- {backend} {size_label(small)} → {size_label(big)},"
+                f" {SCREEN_NAMES[screen['screen']]} as {screen['role']}:"
+                f" time × {growth:.2f} (≤ 1.5×): {mark(growth <= 1.5)};"
+                f" queries {old['queries']} → {screen['queries']}: {mark(same)}."
             )
     for key, run in runs.items():
         rate = run["csv"]["rows_per_s"]
@@ -217,9 +384,10 @@ def budget_lines(results):
             )
     load = results.get("load")
     if load and "p99" in load:
-        ok = load["errors"] == 0 and load["p99"] is not None and load["p99"] < 0.5
+        ok = load["errors"] == 0 and load["p99"] is not None and load["p99"] < 0.3
         out.append(
-            f"- under load ({size_label(load['size'])}): {load['errors']} errors,"
-            f" p99 {ms(load['p99'])} ms (0 errors, p99 < 500 ms): {mark(ok)}."
+            f"- under load ({size_label(load['size'])}, {load['connections']} connections):"
+            f" {load['errors']} errors, p99 {ms(load['p99'])} ms (0 errors, p99 < 300 ms):"
+            f" {mark(ok)}."
         )
     return out

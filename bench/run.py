@@ -8,8 +8,12 @@ Environment:
 - ``BENCH_BACKENDS``: ``sqlite,postgres`` (default both);
 - ``BENCH_PG``: the PostgreSQL server (default ``postgres://postgres@127.0.0.1:5432``);
 - ``BENCH_REQUESTS``: timed requests per page (default 20, after two warm-ups);
-- ``BENCH_LOAD_SECONDS``: length of the wrk run (default 30; 0 skips it);
+- ``BENCH_LOAD_SECONDS``: length of the wrk run (default 60; 0 skips it);
+- ``BENCH_LOAD_CONNECTIONS``: wrk's connections (default 8);
 - ``BENCH_OUT``: where the report goes (default ``bench/RESULTS.md``);
+- ``BENCH_REDIS_URL``: the figure cache's Redis (default database 1 of
+  ``127.0.0.1:6379`` when it answers; ``none``: no figure cache); pages are then
+  measured warm and cold (the cache emptied before each request);
 - ``BENCH_REUSE=1``: keep a database already built at that size (a shortcut while
   working on queries; a real run builds each one afresh);
 - ``BENCH_KEEP=1``: keep the databases afterwards (default: drop them);
@@ -43,13 +47,33 @@ SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").s
 BACKENDS = [b for b in os.environ.get("BENCH_BACKENDS", "sqlite,postgres").split(",") if b]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "20"))
-LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+LOAD_CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "8"))
 OUT = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "RESULTS.md"))
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 KEEP = os.environ.get("BENCH_KEEP") == "1"
 PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 
+
+def redis_url():
+    """The figure cache's Redis for the bench (database 1 of a local server), when one
+    answers; ``BENCH_REDIS_URL=none`` measures without the cache."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
+    if url == "none":
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except Exception:
+        return ""
+    return url
+
+
+REDIS_URL = redis_url()
+
 BASE_ENV = {
+    "REDIS_URL": REDIS_URL,
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
     "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
@@ -154,6 +178,7 @@ def drop(backend, size):
 
 def measure(backend, size):
     url = database_url(backend, size)
+    load = os.getloadavg()
     out = DATA / f"result_{backend}_{size}.json"
     # The import bench makes its own database: once per backend, at the first size.
     first = "1" if size == SIZES[0] else "0"
@@ -165,20 +190,39 @@ def measure(backend, size):
     memory = DATA / f"result_{backend}_{size}_memory.json"
     run([PYTHON, "bench/measure.py", str(memory), "--part", "csv-memory"], env_for(url))
     result |= json.loads(memory.read_text())
+    result["load_at_measure"] = load
     return result
 
 
 # --- Load: gunicorn + wrk -------------------------------------------------------------
 
 WRK_SCRIPT = """
--- Rotate the three pages; count the answers that are not 200.
-local paths = {%s}
+-- Rotate the requests, each with the session of the person who makes it.
+local requests = {%s}
 local counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter %% #paths) + 1])
+  local r = requests[(counter %% #requests) + 1]
+  return wrk.format("GET", r[1], {["Cookie"] = "sessionid=" .. r[2]})
 end
 """
+
+
+def load_mix(plan, as_of, target):
+    """The load test's requests, (path, role): the manager pages of the biggest plan,
+    a district's unit page, the admin entry list of a reviewer and of a reporter, the
+    review queue and one export (the 2022 plan's target table as CSV)."""
+    q = f"plan={plan}&as_of={as_of}"
+    return [
+        (f"/?{q}", "city viewer"),
+        (f"/chi-tieu/?{q}", "city viewer"),
+        (f"/{plan}/{target}/?as_of={as_of}", "city viewer"),
+        (f"/don-vi/304/?{q}", "city viewer"),
+        ("/admin/targets/progressentry/", "city reviewer"),
+        ("/admin/targets/progressentry/", "district reporter"),
+        ("/admin/targets/progressentry/review/", "district reviewer"),
+        ("/chi-tieu/?plan=kh74-2022&as_of=2022-12-31&_export=csv", "city viewer"),
+    ]
 
 
 def free_port():
@@ -189,10 +233,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def session_cookie(env):
-    out = DATA / "session.json"
-    run([PYTHON, "bench/measure.py", str(out), "--part", "session"], env)
-    return json.loads(out.read_text())["session"]
+def session_cookies(env):
+    out = DATA / "sessions.json"
+    run([PYTHON, "bench/measure.py", str(out), "--part", "sessions"], env)
+    return json.loads(out.read_text())["sessions"]
 
 
 def parse_duration(text):
@@ -200,15 +244,15 @@ def parse_duration(text):
     return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
 
 
-def load_test(size, pages):
-    """gunicorn (2 workers) on the PostgreSQL database of ``size``; wrk on the pages."""
+def load_test(size, mix):
+    """gunicorn (2 workers) on the PostgreSQL database of ``size``; wrk on ``mix``."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return {"note": "not measured: wrk is not installed"}
     # DEBUG off as in production; the static manifest off (BASE_ENV), so that no
     # collectstatic is needed: wrk asks for the pages only, never their assets.
     env = env_for(database_url("postgres", size), GUNICORN_WORKERS="2")
-    cookie = session_cookie(env)
+    cookies = session_cookies(env)
     port = free_port()
     access_log = DATA / "gunicorn_access.log"
     with open(access_log, "w") as log_file:
@@ -229,9 +273,9 @@ def load_test(size, pages):
         )
         try:
             wait_for(port)
-            paths = ", ".join(f'"{p}"' for p in pages)
+            requests = ", ".join(f'{{"{path}", "{cookies[role]}"}}' for path, role in mix)
             script = DATA / "rotate.lua"
-            script.write_text(WRK_SCRIPT % paths)
+            script.write_text(WRK_SCRIPT % requests)
             base = f"http://127.0.0.1:{port}"
             # Warm both workers (connections, caches) before the timed run.
             subprocess.run(
@@ -242,15 +286,14 @@ def load_test(size, pages):
                     "-d3s",
                     "-s",
                     str(script),
-                    "-H",
-                    f"Cookie: sessionid={cookie}",
                     base,
                 ],
                 capture_output=True,
                 timeout=60,
             )
             log_file.truncate(0)
-            connections = 4
+            connections = LOAD_CONNECTIONS
+            load_before = os.getloadavg()
             done = subprocess.run(
                 [
                     wrk,
@@ -262,8 +305,6 @@ def load_test(size, pages):
                     "--latency",
                     "-s",
                     str(script),
-                    "-H",
-                    f"Cookie: sessionid={cookie}",
                     base,
                 ],
                 capture_output=True,
@@ -274,7 +315,14 @@ def load_test(size, pages):
             server.terminate()
             server.wait(timeout=60)
     text = done.stdout
-    result = {"connections": connections, "seconds": LOAD_SECONDS, "pages": pages, "raw": text}
+    result = {
+        "connections": connections,
+        "seconds": LOAD_SECONDS,
+        "mix": mix,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "raw": text,
+    }
     result["requests_per_s"] = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     result["requests"] = int(re.search(r"(\d+) requests in", text).group(1))
     for label, key in (("50%", "p50"), ("99%", "p99")):
@@ -335,6 +383,7 @@ def machine():
         "sqlite": sqlite3.sqlite_version,
         "postgresql": pg_version,
         "load_at_start": os.getloadavg(),
+        "redis_url": REDIS_URL,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
     }
 
@@ -350,13 +399,12 @@ def main():
             results["runs"][f"{backend}_{size}"] = measure(backend, size)
             largest_pg = backend == "postgres" and size == max(SIZES)
             if largest_pg and LOAD_SECONDS > 0:
-                pages = [
-                    p["url"]
-                    for p in results["runs"][f"{backend}_{size}"]["pages"]
-                    if p["plan"] == load_plan(results["runs"][f"{backend}_{size}"])
-                ]
-                log(f"postgres {size:,}: load test, {LOAD_SECONDS} s of wrk on {pages}")
-                results["load"] = load_test(size, pages) | {"size": size}
+                plan = load_plan(results["runs"][f"{backend}_{size}"])
+                target = {"dvc-demo-2025": "TT-HT-X"}.get(plan, "CQS-03c")
+                as_of = {"dvc-demo-2025": "2025-06-30"}.get(plan, "2022-12-31")
+                mix = load_mix(plan, as_of, target)
+                log(f"postgres {size:,}: load test, {LOAD_SECONDS} s of wrk on {mix}")
+                results["load"] = load_test(size, mix) | {"size": size}
             if not KEEP:
                 drop(backend, size)
     (DATA / "results.json").write_text(json.dumps(results, indent=1, default=str))
