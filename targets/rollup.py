@@ -19,6 +19,9 @@ queryset's filters):
 
 ``by="period"`` gives the figure at each period end instead (a window over each
 unit's approved entries, the same SQL everywhere).
+
+With ``settings.FIGURE_CACHE`` set, results are kept in that shared cache, keyed on the
+data version, the database and the query (``targets.figure_cache``).
 """
 
 import datetime
@@ -26,12 +29,15 @@ from decimal import Decimal
 
 from django.db import connections, models, router
 
-from targets import periods
+from targets import figure_cache, periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.models.entry_queries import current_period_q, target_filter_sql
 from targets.models.units import reporting_level_sql
 
 BY = (None, "district", "period")
+# Part of the figure cache's key: change it whenever the rows' form or meaning changes
+# (``prepare_server`` also empties the figure cache on every deploy).
+ROW_FORMAT = 1
 
 # Every row of ``rollup`` carries these (plus ``target``, and ``district`` or
 # ``period_end`` when grouped by them).
@@ -77,12 +83,20 @@ def rollup(
     target_filter = target_filter_sql(targets)
     if target_filter is None:
         return []
-    if by == "period":
-        return _by_period(targets, as_of, units)
     alias = router.db_for_read(ProgressEntry)
-    if connections[alias].vendor == "postgresql":
-        return _rollup_by_probes(target_filter, as_of, units, by, alias)
-    return _rollup_over_latest(targets, as_of, units, by, alias)
+    vendor = connections[alias].vendor
+    # What defines the result, for the shared figure cache (off by default).
+    unit_filter = None if units is None else units.order_by().values("pk").query.sql_with_params()
+    query = (ROW_FORMAT, vendor, by, as_of, target_filter, unit_filter)
+
+    def compute():
+        if by == "period":
+            return _by_period(targets, as_of, units)
+        if vendor == "postgresql":
+            return _rollup_by_probes(target_filter, as_of, units, by, alias)
+        return _rollup_over_latest(targets, as_of, units, by, alias)
+
+    return figure_cache.cached(alias, query, compute)
 
 
 def _of_plan(targets, plan):

@@ -292,9 +292,27 @@ SPECTACULAR_SETTINGS = {
         "targets.api.schema.add_error_responses",
     ],
 }
-# Throttling counts requests in the cache. No CACHES setting: Django's default, a
-# memory cache per process, so each gunicorn worker counts on its own (a token gets
-# up to workers × the rate). Point CACHES at a shared cache to count across servers.
+# Caches. REDIS_URL (e.g. redis://127.0.0.1:6379/0) makes Redis the cache of every app
+# server: the API's throttling then counts across servers and workers, and the roll-ups
+# are kept in it (FIGURE_CACHE: targets/figure_cache.py, keyed on the data version the
+# database's triggers bump). Without it: Django's default memory cache per process (each
+# gunicorn worker throttles on its own: a token gets up to workers × the rate) and no
+# figure cache, since a per-process cache would not be shared.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker",
+        },
+        "figures": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tracker-figures",
+        },
+    }
+FIGURE_CACHE = "figures" if REDIS_URL else None
 
 # History (django-simple-history): reasons can be long; reverting from the history
 # page is off, because it would bypass the review workflow and the version check.

@@ -1,0 +1,218 @@
+"""The shared figure cache (issue 19): roll-ups keyed on the data version, which the
+database's triggers bump on every write that can change a roll-up, whatever makes it."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from targets import services
+from targets.models import AdministrativeUnit, DataVersion, ProgressEntry, Target
+from targets.rollup import rollup
+
+AS_OF = datetime.date(2022, 12, 31)
+
+
+def figure_cache(backend="django.core.cache.backends.locmem.LocMemCache", location=None):
+    return override_settings(
+        FIGURE_CACHE="figures",
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "figures": {
+                "BACKEND": backend,
+                "LOCATION": location or f"figures-{uuid.uuid4().hex}",
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            },
+        },
+    )
+
+
+@pytest.fixture
+def version_row(db):
+    """The row the triggers bump (a transactional test elsewhere may have flushed it)."""
+    DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+    return lambda: DataVersion.current()
+
+
+@pytest.fixture
+def cqs(target, unit, make_entry):
+    """CQS-03c with two communes' approved figures (30/60 and 10/40)."""
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), numerator=30, denominator=60)
+    make_entry(cqs, unit("11332"), numerator=10, denominator=40)
+    return cqs
+
+
+def figures(cqs):
+    return rollup(as_of=AS_OF, targets=[cqs])
+
+
+# --- The triggers -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, unit, cast):
+    entry = ProgressEntry.objects.create(
+        target=cqs,
+        unit=unit("11338"),
+        period_end=AS_OF,
+        numerator=Decimal(5),
+        denominator=Decimal(10),
+        value=Decimal(50),
+        status=ProgressEntry.Status.SUBMITTED,
+        created_by=cast.reporter,
+    )
+    before = version_row()
+    services.entry_return(entry=entry, user=cast.city_reviewer, reason="Thiếu minh chứng")
+    assert version_row() == before  # neither side approved: no roll-up changes
+    entry.refresh_from_db()
+    services.entry_submit(entry=entry, user=cast.reporter)
+    services.entry_approve(entry=entry, user=cast.city_reviewer, note="")
+    approved = version_row()
+    assert approved > before
+    services.entry_reopen(entry=entry, user=cast.city_reviewer, reason="Sai mẫu số")
+    assert version_row() > approved
+
+
+@pytest.mark.django_db
+def test_every_way_of_writing_an_approved_entry_bumps_it(version_row, cqs, unit, admin_user):
+    approved = ProgressEntry.objects.filter(target=cqs, status=ProgressEntry.Status.APPROVED)
+    steps = [
+        # bulk_create, update() and delete() send no signals: the triggers still fire.
+        lambda: ProgressEntry.objects.bulk_create(
+            [
+                ProgressEntry(
+                    target=cqs,
+                    unit=unit("11338"),
+                    period_end=AS_OF,
+                    numerator=1,
+                    denominator=2,
+                    value=50,
+                    status=ProgressEntry.Status.APPROVED,
+                    created_by=admin_user,
+                )
+            ]
+        ),
+        lambda: approved.filter(unit__code="11338").update(numerator=2, value=100),
+        lambda: approved.filter(unit__code="11338").delete(),
+        lambda: _raw_update(cqs),
+        lambda: Target.objects.filter(pk=cqs.pk).update(order=cqs.order),
+        lambda: AdministrativeUnit.objects.filter(code="11329").update(name_en="May Chai"),
+    ]
+    for step in steps:
+        before = version_row()
+        step()
+        assert version_row() > before, step
+
+
+def _raw_update(cqs):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE targets_progressentry SET note = 'x' WHERE target_id = %s AND status = %s",
+            [cqs.pk, ProgressEntry.Status.APPROVED],
+        )
+
+
+@pytest.mark.django_db
+def test_drafts_leave_the_version_alone(version_row, cqs, unit, admin_user, make_entry):
+    before = version_row()
+    draft = make_entry(
+        cqs, unit("11338"), status=ProgressEntry.Status.DRAFT, numerator=1, denominator=2
+    )
+    ProgressEntry.objects.filter(pk=draft.pk).update(numerator=2)
+    draft.delete()
+    assert version_row() == before
+
+
+# --- The cache ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_warm_roll_up_runs_no_query_of_its_own_and_is_the_same(version_row, cqs):
+    fresh = figures(cqs)
+    with figure_cache():
+        assert figures(cqs) == fresh  # cold: computed and stored
+        with CaptureQueriesContext(connection) as captured:
+            assert figures(cqs) == fresh
+        # Only the data version is read: the roll-up came from the cache.
+        assert len(captured.captured_queries) == 1
+        assert "targets_dataversion" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_an_approval_is_seen_at_once(version_row, cqs, unit, cast):
+    with figure_cache():
+        before = figures(cqs)[0]
+        assert (before["numerator_sum"], before["denominator_sum"]) == (40, 100)
+        entry = ProgressEntry.objects.create(
+            target=cqs,
+            unit=unit("11338"),
+            period_end=AS_OF,
+            numerator=Decimal(50),
+            denominator=Decimal(100),
+            value=Decimal(50),
+            status=ProgressEntry.Status.SUBMITTED,
+            created_by=cast.reporter,
+        )
+        assert figures(cqs)[0]["numerator_sum"] == 40  # submitted: not counted yet
+        services.entry_approve(entry=entry, user=cast.city_reviewer, note="")
+        after = figures(cqs)[0]
+        assert (after["numerator_sum"], after["denominator_sum"]) == (90, 200)
+        entry.refresh_from_db()
+        services.entry_reopen(entry=entry, user=cast.city_reviewer, reason="Sai số liệu")
+        assert figures(cqs)[0]["numerator_sum"] == 40
+
+
+@pytest.mark.django_db
+def test_different_questions_never_share_an_answer(version_row, cqs, unit):
+    with figure_cache():
+        city = figures(cqs)
+        district = rollup(as_of=AS_OF, targets=[cqs], units=[unit("11329")])
+        earlier = rollup(as_of=datetime.date(2022, 6, 30), targets=[cqs])
+        by_district = rollup(as_of=AS_OF, targets=[cqs], by="district")
+    assert city[0]["units_with_figure"] == 2
+    assert district[0]["units_with_figure"] == 1
+    assert earlier == []
+    assert "district" in by_district[0]
+
+
+@pytest.mark.django_db
+def test_without_the_version_row_nothing_is_cached(cqs):
+    DataVersion.objects.all().delete()
+    with figure_cache():
+        figures(cqs)
+        with CaptureQueriesContext(connection) as captured:
+            figures(cqs)
+    assert len(captured.captured_queries) == 2  # the version (missing), the roll-up
+
+
+@pytest.mark.django_db
+def test_pages_read_the_same_with_the_cache_warm(version_row, manager_client, cqs):
+    url = "/?plan=kh74-2022&as_of=2022-12-31"
+    plain = manager_client.get(url).content
+    with figure_cache():
+        manager_client.get(url)
+        warm = manager_client.get(url).content
+    strip = lambda html: html.replace(b"\n", b"")  # noqa: E731
+    assert b"40,00" in plain
+    assert strip(warm).count(b"40,00") == strip(plain).count(b"40,00")
+
+
+@pytest.mark.django_db
+def test_redis_round_trip(version_row, cqs):
+    """The cache ``make serve`` uses with REDIS_URL: Redis, through Django's backend."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15"):
+        fresh = figures(cqs)
+        with CaptureQueriesContext(connection) as captured:
+            assert figures(cqs) == fresh
+        assert len(captured.captured_queries) == 1
+        caches["figures"].clear()
