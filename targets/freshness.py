@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from targets import periods
 from targets.formatting import date
-from targets.models import Target
 from targets.progress import plan_figures, plan_overview, unit_figures
 
 
@@ -128,12 +127,12 @@ def by_frequency(targets) -> dict[str, list]:
 
 def previous_plan_figures(targets, as_of, *, within=None) -> dict:
     """{target id: Figure} of ``plan_figures`` as of each target's previous period end
-    (one call, three queries, per reporting frequency among ``targets``)."""
+    (one call, two queries, per reporting frequency among ``targets``: Targets already
+    read, with their plan, pillar and responsible unit)."""
     result = {}
     for frequency, group in by_frequency(targets).items():
         day = previous_period_end(frequency, as_of)
-        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
-        for figure in plan_figures(queryset, day, within=within):
+        for figure in plan_figures(group, day, within=within):
             result[figure.target.pk] = figure
     return result
 
@@ -152,12 +151,12 @@ def previous_unit_figures(targets, as_of, units) -> dict:
 def previous_overview(figures, as_of, districts, *, within=None) -> tuple[dict, dict]:
     """For the dashboard: the previous period's city figures {target id: Figure} and
     district figures {(target id, district id): Figure}, from ``plan_overview`` as of
-    each target's previous period end (four queries per reporting frequency)."""
+    each target's previous period end (two queries per reporting frequency: the roll-up
+    and the expected units; the figures' targets and ``districts`` are already read)."""
     city, by_district = {}, {}
     for frequency, group in by_frequency([f.target for f in figures]).items():
         day = previous_period_end(frequency, as_of)
-        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
-        group_figures, league = plan_overview(queryset, day, districts, within=within)
+        group_figures, league = plan_overview(group, day, districts, within=within)
         city |= {figure.target.pk: figure for figure in group_figures}
         for standing in league:
             for figure in standing.figures:
