@@ -93,16 +93,7 @@ class Freshness:
     @property
     def change_label(self) -> str:
         """The change in words, for screen readers and tooltips."""
-        change = self.change
-        if change is None:
-            return _("Chưa có số liệu kỳ trước để so sánh")
-        since = date(self.previous.as_of)
-        if change == Change.SAME:
-            return _("Không đổi so với kỳ %(period)s") % {"period": since}
-        words = _("tốt lên") if self.better else _("kém đi")
-        if change == Change.UP:
-            return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
-        return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+        return change_words(self.change, self.better, self.previous)
 
     @property
     def marks(self) -> str:
@@ -116,6 +107,20 @@ class Freshness:
         if self.figure.value is None or self.period is None or self.stale:
             return ""
         return _("kỳ %(period)s") % {"period": date(self.period)}
+
+
+def change_words(change: str | None, better: bool | None, previous) -> str:
+    """:attr:`Freshness.change_label` from the change, whether it is for the better and
+    the previous figure (computed once by :func:`marks_html`)."""
+    if change is None:
+        return _("Chưa có số liệu kỳ trước để so sánh")
+    since = date(previous.as_of)
+    if change == Change.SAME:
+        return _("Không đổi so với kỳ %(period)s") % {"period": since}
+    words = _("tốt lên") if better else _("kém đi")
+    if change == Change.UP:
+        return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+    return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
 
 
 def by_frequency(targets) -> dict[str, list]:
@@ -184,16 +189,22 @@ def marks_html(freshness: Freshness | None) -> str:
     if freshness is None or freshness.figure.value is None:
         return ""
     parts = []
-    if freshness.arrow:
-        quality = {True: "better", False: "worse", None: "same"}[freshness.better]
+    # The change, its direction and its words computed once (each property of
+    # Freshness computes the change again); a grid of the city-scale plan has 2,700.
+    change = freshness.change
+    arrow = Change.ARROWS.get(change, "")
+    if arrow:
+        better = change_is_better(freshness.figure.target, change)
+        quality = {True: "better", False: "worse", None: "same"}[better]
+        label = change_words(change, better, freshness.previous)
         parts.append(
             format_html(
                 ' <span class="change {}" title="{}"><span aria-hidden="true">{}</span>'
                 '<span class="visually-hidden">{}</span></span>',
                 quality,
-                freshness.change_label,
-                freshness.arrow,
-                freshness.change_label,
+                label,
+                arrow,
+                label,
             )
         )
     if freshness.stale:
