@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets import scope
 from targets.completeness import EntryState
+from targets.forms import PageForm, Select
 from targets.models import AdministrativeUnit, Pillar, Target
 from targets.status import Status
 
@@ -22,7 +23,12 @@ def keep(queryset, name, value):
 
 
 class FigureFilterSet(django_filters.FilterSet):
-    """Adds :meth:`narrow`: the Python-side filters on computed figures."""
+    """Adds :meth:`narrow`: the Python-side filters on computed figures. The form is
+    a :class:`targets.forms.PageForm` and every choice a :class:`targets.forms.Select`
+    (cheaper to render than Django's)."""
+
+    class Meta:
+        form = PageForm
 
     def narrow(self, figures):
         """The figures (``targets.progress.Figure``) the Python-side filters keep."""
@@ -39,19 +45,22 @@ class FigureFilterSet(django_filters.FilterSet):
 class TargetFilter(FigureFilterSet):
     q = django_filters.CharFilter(label=_("Tìm"), method="search")
     pillar = django_filters.ModelChoiceFilter(
-        label=_("Trụ cột"), queryset=Pillar.objects.all(), to_field_name="code"
+        widget=Select, label=_("Trụ cột"), queryset=Pillar.objects.all(), to_field_name="code"
     )
     reporting_units = django_filters.ChoiceFilter(
-        label=_("Cấp báo cáo"), choices=Target.ReportingUnits.choices
+        widget=Select, label=_("Cấp báo cáo"), choices=Target.ReportingUnits.choices
     )
     responsible_unit = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Cơ quan chủ trì"),
         queryset=AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.AGENCY),
         to_field_name="code",
     )
-    status = django_filters.ChoiceFilter(label=_("Tình trạng"), choices=Status.choices, method=keep)
+    status = django_filters.ChoiceFilter(
+        widget=Select, label=_("Tình trạng"), choices=Status.choices, method=keep
+    )
 
-    class Meta:
+    class Meta(FigureFilterSet.Meta):
         model = Target
         fields = ["q", "pillar", "reporting_units", "responsible_unit", "status"]
 
@@ -71,13 +80,14 @@ class UnitsFilterBase(FigureFilterSet):
 
     q = django_filters.CharFilter(label=_("Tìm đơn vị"), method="search")
     district = django_filters.ModelChoiceFilter(
+        widget=Select,
         label=_("Quận, huyện"),
         queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT),
         to_field_name="code",
         method="in_district",
     )
 
-    class Meta:
+    class Meta(FigureFilterSet.Meta):
         model = AdministrativeUnit
         fields = ["district", "q"]
 
@@ -100,14 +110,17 @@ class UnitsFilterBase(FigureFilterSet):
 class UnitFilter(UnitsFilterBase):
     """Target detail: the units expected to report, by district, status, reported or not."""
 
-    status = django_filters.ChoiceFilter(label=_("Tình trạng"), choices=Status.choices, method=keep)
+    status = django_filters.ChoiceFilter(
+        widget=Select, label=_("Tình trạng"), choices=Status.choices, method=keep
+    )
     reported = django_filters.ChoiceFilter(
+        widget=Select,
         label=_("Kỳ này"),
         choices=[("yes", _("Đã báo cáo")), ("no", _("Chưa báo cáo"))],
         method=keep,
     )
 
-    class Meta:
+    class Meta(UnitsFilterBase.Meta):
         model = AdministrativeUnit
         fields = ["district", "q", "status", "reported"]
 
@@ -117,12 +130,13 @@ class CompletenessFilter(UnitsFilterBase):
 
     target = django_filters.CharFilter(label=_("Mã chỉ tiêu"), method=keep)
     state = django_filters.ChoiceFilter(
+        widget=Select,
         label=_("Báo cáo kỳ này"),
         choices=[c for c in EntryState.choices if c[0] != EntryState.APPROVED],
         method=keep,
     )
 
-    class Meta:
+    class Meta(UnitsFilterBase.Meta):
         model = AdministrativeUnit
         fields = ["district", "q", "target", "state"]
 

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,27 @@ class DateInputField(forms.DateField):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
+class PageFormRenderer(DjangoTemplates):
+    """The renderer of the manager pages' filter forms (the plan and date, the page's
+    filters): Django's, with a field template that renders a field's errors only when
+    it has some (Django's renders an empty error list through two templates)."""
+
+    field_template_name = "targets/forms/field.html"
+
+
+class PageForm(forms.Form):
+    """Base of the forms on the manager pages (also the forms of their FilterSets)."""
+
+    default_renderer = PageFormRenderer()
+
+
+class Select(forms.Select):
+    """Django's select, written by one template: Django's includes a template (and
+    its attributes' template) for each option."""
+
+    template_name = "targets/forms/select.html"
+
+
 def default_plan(plans, as_of: datetime.date):
     """The plan a date is about: among the plans running on ``as_of``, the one ending
     first (the 2022 plan for a day in 2022, not the 2022–2025 one); else the plan that
@@ -51,8 +73,8 @@ def default_plan(plans, as_of: datetime.date):
     return min(plans, key=lambda p: (p.start_date, p.code), default=None)
 
 
-class PeriodForm(forms.Form):
-    plan = forms.ChoiceField(label=_("Kế hoạch"), required=False)
+class PeriodForm(PageForm):
+    plan = forms.ChoiceField(label=_("Kế hoạch"), required=False, widget=Select)
     as_of = DateInputField(
         label=_("Tính đến ngày"),
         required=False,

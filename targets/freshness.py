@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from targets import periods
 from targets.formatting import date
-from targets.models import Target
 from targets.progress import plan_figures, plan_overview, unit_figures
 
 
@@ -94,16 +93,7 @@ class Freshness:
     @property
     def change_label(self) -> str:
         """The change in words, for screen readers and tooltips."""
-        change = self.change
-        if change is None:
-            return _("Chưa có số liệu kỳ trước để so sánh")
-        since = date(self.previous.as_of)
-        if change == Change.SAME:
-            return _("Không đổi so với kỳ %(period)s") % {"period": since}
-        words = _("tốt lên") if self.better else _("kém đi")
-        if change == Change.UP:
-            return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
-        return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+        return change_words(self.change, self.better, self.previous)
 
     @property
     def marks(self) -> str:
@@ -119,6 +109,20 @@ class Freshness:
         return _("kỳ %(period)s") % {"period": date(self.period)}
 
 
+def change_words(change: str | None, better: bool | None, previous) -> str:
+    """:attr:`Freshness.change_label` from the change, whether it is for the better and
+    the previous figure (computed once by :func:`marks_html`)."""
+    if change is None:
+        return _("Chưa có số liệu kỳ trước để so sánh")
+    since = date(previous.as_of)
+    if change == Change.SAME:
+        return _("Không đổi so với kỳ %(period)s") % {"period": since}
+    words = _("tốt lên") if better else _("kém đi")
+    if change == Change.UP:
+        return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+    return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+
+
 def by_frequency(targets) -> dict[str, list]:
     groups = defaultdict(list)
     for target in targets:
@@ -128,12 +132,12 @@ def by_frequency(targets) -> dict[str, list]:
 
 def previous_plan_figures(targets, as_of, *, within=None) -> dict:
     """{target id: Figure} of ``plan_figures`` as of each target's previous period end
-    (one call, three queries, per reporting frequency among ``targets``)."""
+    (one call, two queries, per reporting frequency among ``targets``: Targets already
+    read, with their plan, pillar and responsible unit)."""
     result = {}
     for frequency, group in by_frequency(targets).items():
         day = previous_period_end(frequency, as_of)
-        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
-        for figure in plan_figures(queryset, day, within=within):
+        for figure in plan_figures(group, day, within=within):
             result[figure.target.pk] = figure
     return result
 
@@ -152,12 +156,12 @@ def previous_unit_figures(targets, as_of, units) -> dict:
 def previous_overview(figures, as_of, districts, *, within=None) -> tuple[dict, dict]:
     """For the dashboard: the previous period's city figures {target id: Figure} and
     district figures {(target id, district id): Figure}, from ``plan_overview`` as of
-    each target's previous period end (four queries per reporting frequency)."""
+    each target's previous period end (two queries per reporting frequency: the roll-up
+    and the expected units; the figures' targets and ``districts`` are already read)."""
     city, by_district = {}, {}
     for frequency, group in by_frequency([f.target for f in figures]).items():
         day = previous_period_end(frequency, as_of)
-        queryset = Target.objects.filter(pk__in=[t.pk for t in group])
-        group_figures, league = plan_overview(queryset, day, districts, within=within)
+        group_figures, league = plan_overview(group, day, districts, within=within)
         city |= {figure.target.pk: figure for figure in group_figures}
         for standing in league:
             for figure in standing.figures:
@@ -185,16 +189,22 @@ def marks_html(freshness: Freshness | None) -> str:
     if freshness is None or freshness.figure.value is None:
         return ""
     parts = []
-    if freshness.arrow:
-        quality = {True: "better", False: "worse", None: "same"}[freshness.better]
+    # The change, its direction and its words computed once (each property of
+    # Freshness computes the change again); a grid of the city-scale plan has 2,700.
+    change = freshness.change
+    arrow = Change.ARROWS.get(change, "")
+    if arrow:
+        better = change_is_better(freshness.figure.target, change)
+        quality = {True: "better", False: "worse", None: "same"}[better]
+        label = change_words(change, better, freshness.previous)
         parts.append(
             format_html(
                 ' <span class="change {}" title="{}"><span aria-hidden="true">{}</span>'
                 '<span class="visually-hidden">{}</span></span>',
                 quality,
-                freshness.change_label,
-                freshness.arrow,
-                freshness.change_label,
+                label,
+                arrow,
+                label,
             )
         )
     if freshness.stale:

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
+
 from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.models.units import level_reports
@@ -126,13 +128,23 @@ def _expected_per_target(targets, rows) -> dict[int, int]:
     return {t.pk: _expected_by_level(rows, t.reporting_units) for t in targets}
 
 
+def with_relations(targets) -> list:
+    """``targets`` as a list with their plan, pillar and responsible unit: a Target
+    queryset is read (one query, the relations joined); targets already read (a list,
+    their relations loaded) are used as they are, without a query."""
+    if isinstance(targets, models.QuerySet):
+        return list(targets.select_related("plan", "pillar", "responsible_unit"))
+    return list(targets)
+
+
 def plan_figures(
     targets, as_of: datetime.date, *, within: AdministrativeUnit | None = None
 ) -> list[Figure]:
     """One :class:`Figure` per target of ``targets`` (a Target queryset), for the units
     inside ``within`` (default: the whole city), as of ``as_of``; each figure's ``unit``
-    is ``within``. Three queries."""
-    targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
+    is ``within``. Three queries (two when ``targets`` are Targets already read:
+    :func:`with_relations`)."""
+    targets = with_relations(targets)
     units = None if within is None else AdministrativeUnit.objects.within(within)
     rows = {row["target"]: row for row in rollup(as_of=as_of, targets=targets, units=units)}
     expected = expected_units(targets, as_of, within)
@@ -154,8 +166,9 @@ def plan_overview(
     from one roll-up per (target, district): each unit's latest approved entry is found
     once, and the figure of the whole set is the merge of its districts' rows (sums add
     up; see :func:`merge_rollup_rows`). Four queries (targets, districts, roll-up,
-    expected units)."""
-    targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
+    expected units; no targets query when they are already read, nor a districts query
+    when ``districts`` is a list or an evaluated queryset)."""
+    targets = with_relations(targets)
     units = None if within is None else AdministrativeUnit.objects.within(within)
     by_target = defaultdict(list)
     by_district = {}
@@ -314,7 +327,7 @@ def district_league(targets, as_of: datetime.date, districts) -> list[DistrictSt
     """Each district of ``districts`` with its figures for the targets of ``targets`` that
     districts or communes report, best share of targets achieved or on track first (then
     completeness, then code). Four queries (targets, districts, roll-up, unit counts)."""
-    targets = list(targets.select_related("plan", "pillar", "responsible_unit"))
+    targets = with_relations(targets)
     districts = list(districts)
     rows = {
         (row["target"], row["district"]): row

@@ -92,14 +92,23 @@ class ScorecardGridTable(tables.Table):
         extra = [(column_key(t), CellColumn(t)) for t in scorecard.targets]
         super().__init__(scorecard.rows, *args, extra_columns=extra, **kwargs)
         self.period_query = period_query
+        self._urls = {}  # each target's and unit's page, reversed once per table
         if not (show_rank and scorecard.ranked):
             self.columns.hide("rank")
+
+    def url(self, item) -> str:
+        """``item.get_absolute_url()`` (a target or a unit), reversed once per table: a
+        grid of the city-scale plan has 2,700 cells."""
+        key = (type(item), item.pk)
+        if key not in self._urls:
+            self._urls[key] = item.get_absolute_url()
+        return self._urls[key]
 
     def drill_down(self, target, unit) -> str:
         """Where a cell leads: a district's units on the target's page; a commune's page."""
         if unit.level == AdministrativeUnit.Level.DISTRICT:
-            return f"{target.get_absolute_url()}?{self.period_query}&district={unit.code}"
-        return f"{unit.get_absolute_url()}?{self.period_query}"
+            return f"{self.url(target)}?{self.period_query}&district={unit.code}"
+        return f"{self.url(unit)}?{self.period_query}"
 
     def render_rank(self, record):
         if record.rank is None:
@@ -114,7 +123,7 @@ class ScorecardGridTable(tables.Table):
         return str(record.rank)
 
     def render_unit(self, value, record):
-        url = f"{record.unit.get_absolute_url()}?{self.period_query}"
+        url = f"{self.url(record.unit)}?{self.period_query}"
         return format_html('<a href="{}">{}</a>', url, value)
 
     def render_good(self, record):

@@ -93,12 +93,12 @@ COMMON = 5
 FREQUENCIES = 3
 QUERY_COUNTS = {
     # + targets, districts, one roll-up by district (the figures are its merge), expected
-    #   units (figures and scorecard); per frequency: targets, roll-up by district,
-    #   expected units (previous period)
-    "dashboard": COMMON + 4 + 3 * FREQUENCIES,
+    #   units (figures and scorecard); per frequency: roll-up by district, expected units
+    #   (previous period; the targets are those already read)
+    "dashboard": COMMON + 4 + 2 * FREQUENCIES,
     # + targets, roll-up, expected units; pillars and agencies for the filter form; per
-    #   frequency: targets, roll-up, expected units (previous period)
-    "target-list": COMMON + 3 + 2 + 3 * FREQUENCIES,
+    #   frequency: roll-up, expected units (previous period)
+    "target-list": COMMON + 3 + 2 + 2 * FREQUENCIES,
     # + target, roll-up, expected units (its figure); units, their latest entries, the
     #   filtered unit ids (unit table); changes per period, expected units (series);
     #   districts, roll-up by district, unit counts (district table); districts (filter
@@ -106,12 +106,12 @@ QUERY_COUNTS = {
     #   as of the previous period (CQS-03c is monthly: one frequency)
     "target-detail": COMMON + 3 + 3 + 2 + 3 + 1 + 1 + 2,
     # + the unit; targets, roll-up, expected units (its figures); communes, their latest
-    #   entries; pillars and agencies for the filter form; targets, roll-up, expected
-    #   units as of the previous period (the district's targets are monthly); communes
+    #   entries; pillars and agencies for the filter form; roll-up, expected units as
+    #   of the previous period (the district's targets are monthly); communes
     #   and their latest entries as of the previous period (commune grid); the communes
     #   (sources, grid); the notes and evidence (sources); changes per period, expected
     #   units (trend chart)
-    "unit-detail": COMMON + 1 + 3 + 2 + 2 + 3 + 2 + 1 + 1 + 2,
+    "unit-detail": COMMON + 1 + 3 + 2 + 2 + 2 + 2 + 1 + 1 + 2,
     # + targets, units, their latest entries; districts for the filter form; the entries
     #   of the period due, of any status (states)
     "completeness": COMMON + 3 + 1 + 1,
