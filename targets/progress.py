@@ -246,9 +246,9 @@ def unit_figures(targets, as_of: datetime.date, units) -> list[Figure]:
     unit_list = list(units.select_related("parent"))
     entries = {
         (row["target"], row["unit"]): row
-        for row in ProgressEntry.objects.filter(unit__in=units)
-        .latest_approved(as_of, targets=targets)
-        .values("target", "unit", "numerator", "denominator", "value", "period_end")
+        for row in ProgressEntry.objects.latest_approved(
+            as_of, targets=targets, units=units
+        ).values("target", "unit", "numerator", "denominator", "value", "period_end")
     }
     current = {t.pk: periods.latest_period_end(t.frequency, as_of) for t in targets}
     result = []

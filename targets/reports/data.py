@@ -307,9 +307,11 @@ def gather_report(
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     if within is not None:
         entries = entries.within(within)
-    # 5 each unit's latest approved figure
+    # 5 each unit's latest approved figure, probing only the units in scope
+    scope_units = None if within is None else AdministrativeUnit.objects.within(within)
     latest = {
-        (row["target"], row["unit"]): row for row in entries.unit_figures(as_of, targets=targets)
+        (row["target"], row["unit"]): row
+        for row in ProgressEntry.objects.unit_figures(as_of, targets=targets, units=scope_units)
     }
     # 6 entries of the current period, any status (who has not reported, and why)
     current = {
