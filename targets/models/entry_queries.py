@@ -2,6 +2,7 @@
 exports. Scope is ``targets.scope``; the roll-up is ``targets.rollup``."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -92,14 +93,31 @@ def unit_filter_sql(units, column: str = "u.id") -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
+def pair_filter_sql(pairs, vendor: str) -> tuple[str, list]:
+    """SQL limiting ``(t.id, u.id)`` to ``pairs`` (an iterable of (target id, unit id))
+    and its parameters: two parameters whatever the number of pairs (PostgreSQL: two
+    arrays, unnested; SQLite: one JSON array, read by ``json_each``)."""
+    pairs = sorted(set(pairs))
+    if vendor == "postgresql":
+        return (
+            "(t.id, u.id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+            [[t for t, _u in pairs], [u for _t, u in pairs]],
+        )
+    return (
+        "(t.id, u.id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(%s))",
+        [json.dumps(pairs)],
+    )
+
+
 def latest_approved_ids_sql(
     target_filter: tuple[str, list], as_of: datetime.date, entry_model, unit_filter=None
 ):
     """SQL (and its parameters) selecting, for each target of ``target_filter`` (see
     :func:`target_filter_sql`) and each unit at its reporting level (active or not;
-    only those of ``unit_filter``, see :func:`unit_filter_sql`, when given), the id of
-    the unit's latest approved entry with ``period_end <= as_of`` (NULL when there is
-    none).
+    only those of ``unit_filter``, see :func:`unit_filter_sql` and
+    :func:`pair_filter_sql`, when given), the id of the unit's latest approved entry
+    with ``period_end <= as_of`` (NULL when there is none).
 
     One probe of the partial index ``targets_entry_latest_approved`` (target, unit,
     period_end DESC) per pair: its cost follows the number of targets and units asked
@@ -152,11 +170,11 @@ class ProgressEntryQuerySet(models.QuerySet):
             }
         )
 
-    def latest_approved(self, as_of: datetime.date, *, targets, units=None):
+    def latest_approved(self, as_of: datetime.date, *, targets=None, units=None, pairs=None):
         """Each (target, unit)'s latest approved entry with ``period_end <= as_of``, for
         the targets ``targets`` (a Target queryset, or an iterable of targets or ids)
         and the units ``units`` (an AdministrativeUnit queryset, or an iterable of units
-        or ids; default every unit).
+        or ids; default every unit); or for the very (target id, unit id) ``pairs``.
 
         One row per (target, unit) pair; only approved entries count. The filters of
         this queryset narrow the rows; they never change which entry is a unit's
@@ -167,14 +185,20 @@ class ProgressEntryQuerySet(models.QuerySet):
         number of older entries (:func:`latest_approved_ids_sql`, the same probes on
         every backend): a district's page probes its own units, not the city's.
         """
+        vendor = connections[self.db].vendor
+        if pairs is not None:
+            pairs = [(target, unit) for target, unit in pairs]
+            targets = {target for target, _unit in pairs}
+            unit_filter = pair_filter_sql(pairs, vendor)
+        else:
+            unit_filter = None if units is None else unit_filter_sql(units)
         target_filter = target_filter_sql(targets)
         if target_filter is None:
             return self.none()
-        unit_filter = None if units is None else unit_filter_sql(units)
         approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=as_of)
         sql, params = latest_approved_ids_sql(target_filter, as_of, self.model, unit_filter)
         ids = RawSQL(sql, params, output_field=models.BigIntegerField())
-        if connections[self.db].vendor == "postgresql":
+        if vendor == "postgresql":
             # ``id = ANY(ARRAY(...))``: the ids are computed once (an InitPlan), then
             # fetched by primary key; ``id IN (...)`` lets the planner hash-join the
             # probes against every entry of the targets instead.
