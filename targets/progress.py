@@ -17,7 +17,7 @@ from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.models.units import level_reports
 from targets.rollup import merge_rows as merge_rollup_rows
 from targets.rollup import rollup
-from targets.status import STATUS_ORDER, Status, target_expected, target_rule, target_status
+from targets.status import STATUS_ORDER, Status, target_rule
 
 HUNDRED = Decimal(100)
 
@@ -83,14 +83,13 @@ class Figure:
 
 
 def figure_from_row(
-    target: Target, row: dict | None, as_of: datetime.date, expected: int, expected_value=None
+    target: Target, row: dict | None, as_of: datetime.date, expected: int, rule=None
 ):
     """A :class:`Figure` from one ``rollup`` row (None when nothing was reported).
-    ``expected_value``: ``target_expected(target, as_of)``, when the caller has it."""
-    figure = Figure(target=target, as_of=as_of, expected=expected)
-    if expected_value is None:
-        expected_value = target_expected(target, as_of)
-    figure.expected_value = expected_value
+    ``rule``: ``target_rule(target, as_of)``, when the caller has it (one per target)."""
+    if rule is None:
+        rule = target_rule(target, as_of)
+    figure = Figure(target=target, as_of=as_of, expected=expected, expected_value=rule.expected)
     if row:
         figure.units_with_figure = row["units_with_figure"]
         figure.reported = row["units_current"]
@@ -105,7 +104,7 @@ def figure_from_row(
         elif row["units_with_figure"] == 1:
             # percent, growth, rank and milestone are reported by one unit; they do not roll up.
             figure.value = row["value_max"]
-    figure.status = target_status(target, figure.value, as_of)
+    figure.status = rule(figure.value)
     return figure
 
 
@@ -202,8 +201,9 @@ def district_figures(target: Target, as_of: datetime.date, districts) -> list[tu
     ):
         district = row["id"] if row["level"] == AdministrativeUnit.Level.DISTRICT else row["parent"]
         counts[district] += 1
+    rule = target_rule(target, as_of)
     return [
-        (district, figure_from_row(target, rows.get(district.pk), as_of, counts[district.pk]))
+        (district, figure_from_row(target, rows.get(district.pk), as_of, counts[district.pk], rule))
         for district in districts
     ]
 
@@ -354,7 +354,7 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
     for row in expected_rows:
         if row["level"] == AdministrativeUnit.Level.COMMUNE:
             communes[row["parent"]] += row["units"]
-    expected_values = {target.pk: target_expected(target, as_of) for target in targets}
+    rules = {target.pk: target_rule(target, as_of) for target in targets}
     league = []
     for district in districts:
         figures = []
@@ -364,9 +364,7 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
             else:
                 expected = communes[district.pk]
             row = rows.get((target.pk, district.pk))
-            figures.append(
-                figure_from_row(target, row, as_of, expected, expected_values[target.pk])
-            )
+            figures.append(figure_from_row(target, row, as_of, expected, rules[target.pk]))
         league.append(DistrictStanding(district=district, figures=figures))
     league.sort(key=lambda s: (-(s.share or 0), -(s.completeness or 0), s.district.code))
     for rank, standing in enumerate(league, start=1):
