@@ -71,60 +71,94 @@ def entry_states(targets, units, as_of: datetime.date) -> dict[tuple[int, int], 
     return {(target, unit): (status, sent) for target, unit, status, sent in rows}
 
 
-def report_figures(targets, as_of: datetime.date, units) -> list:
-    """For each unit of ``units`` (a queryset of units active on ``as_of``) and each
-    target of ``targets`` (with their plan loaded) that the unit reports and whose
-    report is due on ``as_of`` (``deadlines.Due.is_due``): a unit figure
-    (``targets.progress.Figure``, ``expected`` 1) with ``state`` (an
-    :class:`EntryState`), ``late``, ``reported`` (1 when approved) and, when the report
-    is not approved, ``last_period`` (the unit's latest approved period before).
-    Units in the order of ``units``, targets in the given order. Three queries (the
-    units, the entries of the periods due, the latest approved entries of the pairs
-    not approved; the last one is skipped when every report is approved).
+@dataclass(slots=True, eq=False)
+class Report:
+    """One unit's report of one target for the period due on ``as_of``: where it stands
+    (``state``), whether it is ``late``, and the unit's latest approved period
+    (``last_period``, set when the report is not approved). A completeness page holds
+    one per (unit, target): slotted and small, not a figure (completeness counts
+    reports, not figures)."""
+
+    target: object
+    unit: object
+    as_of: datetime.date
+    due: deadlines.Due
+    state: EntryState
+    late: bool
+    reported: int  # 1 when approved
+    last_period: datetime.date | None = None
+
+    expected = 1  # one report expected of the unit
+
+    @property
+    def district(self):
+        return self.unit.district
+
+    @property
+    def period_due(self) -> datetime.date:
+        return self.due.period_end
+
+    @property
+    def is_due(self) -> bool:
+        return self.due.is_due
+
+    @property
+    def period_query(self) -> str:
+        """``plan=…&as_of=…`` for links to other pages about the same plan and date."""
+        return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"
+
+
+def report_figures(targets, as_of: datetime.date, units) -> list[Report]:
+    """A :class:`Report` for each unit of ``units`` (a queryset of units active on
+    ``as_of``) and each target of ``targets`` (with their plan loaded) that the unit
+    reports and whose report is due on ``as_of`` (``deadlines.Due.is_due``). Units in
+    the order of ``units``, targets in the given order. Three queries (the units, the
+    entries of the periods due, the latest approved entries of the pairs not approved;
+    the last one is skipped when every report is approved).
 
     In bulk: the report due (``deadlines.target_due``) is worked out once per target;
-    per figure only a dictionary look-up and the lateness comparison. A report is
+    per report only a dictionary look-up and the lateness comparison. A report is
     approved when its period's entry is (then it is the unit's latest approved entry),
     so the latest approved entries are probed only for the (target, unit) pairs with a
-    report missing. The figures carry no value nor status: completeness counts
-    reports, not figures."""
-    from targets.progress import Figure
-
+    report missing."""
     due = {target.id: deadlines.target_due(target, as_of) for target in targets}
     targets = [target for target in targets if due[target.id].is_due]
     unit_list = list(units.select_related("parent"))
     states = entry_states(targets, units, as_of) if targets else {}
     levels = {target.reporting_units for target in targets}
     approved = ProgressEntry.Status.APPROVED
-    figures, missing = [], []
+    state_of = {state.value: state for state in EntryState}
+    reports, missing = [], []
     for unit in unit_list:
-        reports = {level: unit.reports_at(level) for level in levels}
+        reporting = {level: unit.reports_at(level) for level in levels}
         for target in targets:
-            if not reports[target.reporting_units]:
+            if not reporting[target.reporting_units]:
                 continue
             target_due = due[target.id]
-            figure = Figure(target=target, as_of=as_of, unit=unit, expected=1)
-            figure.due = target_due
             status, submitted_on = states.get((target.id, unit.id), (None, None))
             if status == approved:
-                figure.state, figure.reported = EntryState.APPROVED, 1
-            else:
-                figure.state = EntryState.NOT_ENTERED if status is None else EntryState(status)
-                missing.append(figure)
-            figure.late = target_due.late(submitted_on, figure.state in SENT, as_of)
-            figures.append(figure)
+                late = target_due.late(submitted_on, True, as_of)
+                reports.append(
+                    Report(target, unit, as_of, target_due, EntryState.APPROVED, late, 1)
+                )
+                continue
+            state = EntryState.NOT_ENTERED if status is None else state_of[status]
+            late = target_due.late(submitted_on, state in SENT, as_of)
+            report = Report(target, unit, as_of, target_due, state, late, 0)
+            reports.append(report)
+            missing.append(report)
     if missing:
         latest = dict(
             ((target, unit), period_end)
             for target, unit, period_end in ProgressEntry.objects.latest_approved(
-                as_of, pairs=[(f.target.id, f.unit.id) for f in missing]
+                as_of, pairs=[(r.target.id, r.unit.id) for r in missing]
             )
             .values_list("target", "unit", "period_end")
             .order_by()
         )
-        for figure in missing:
-            figure.last_period = latest.get((figure.target.id, figure.unit.id))
-    return figures
+        for report in missing:
+            report.last_period = latest.get((report.target.id, report.unit.id))
+    return reports
 
 
 @dataclass

@@ -144,6 +144,7 @@ def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
 
 
 def overdue_figures(figures, as_of: datetime.date) -> list:
-    """Of ``figures`` (``targets.progress.Figure`` of units that have not reported the
+    """Of ``figures`` (``targets.completeness.Report`` or ``targets.progress.Figure``, with
+    ``due``, of units that have not reported the
     current period), those whose report is past its due date on ``as_of``."""
     return [f for f in figures if f.due.overdue(as_of)]
