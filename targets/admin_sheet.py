@@ -316,8 +316,9 @@ def build_sheet(user, picker, data=None) -> list[SheetRow]:
     }
     previous = {
         (row["target"], row["unit"]): SimpleNamespace(**row)
-        for row in ProgressEntry.objects.filter(unit__in=unit_ids)
-        .latest_approved(day - datetime.timedelta(days=1), targets=target_ids)
+        for row in ProgressEntry.objects.latest_approved(
+            day - datetime.timedelta(days=1), targets=target_ids, units=unit_ids
+        )
         .values("target", "unit", "numerator", "denominator", "value", "period_end")
         .order_by()
     }

@@ -10,14 +10,16 @@ date shown is past it.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.utils import timezone
+from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from targets import deadlines
+from targets import deadlines, periods
 from targets.models import ProgressEntry
 
 HUNDRED = Decimal(100)
@@ -40,47 +42,123 @@ STATE_ORDER = [
 ]
 
 
+SENT = (EntryState.SUBMITTED, EntryState.APPROVED)
+
+
 def is_late(state: str, submitted_on: datetime.date | None, target, period_end, as_of) -> bool:
     """Whether a report of ``target`` for ``period_end`` in ``state`` is late on
-    ``as_of`` (see the module's docstring)."""
-    deadline = deadlines.due_date(target, period_end)
-    if state in (EntryState.SUBMITTED, EntryState.APPROVED) and submitted_on is not None:
-        return submitted_on > deadline
-    if state in (EntryState.SUBMITTED, EntryState.APPROVED):
-        return False  # approved without a submission date (imported): not known late
-    return as_of > deadline
+    ``as_of`` (see the module's docstring; the rule is ``targets.deadlines.Due.late``)."""
+    return deadlines.Due.of(target, period_end).late(submitted_on, state in SENT, as_of)
 
 
-def entry_states(targets, units, as_of: datetime.date) -> dict[tuple[int, int], dict]:
-    """{(target id, unit id): {"status", "submitted_at"}} of the entries, of any status,
-    of the period due of each target on ``as_of``. One query."""
+def entry_states(targets, units, as_of: datetime.date) -> dict[tuple[int, int], tuple]:
+    """{(target id, unit id): (status, submitted_on)} of the entries, of any status, of
+    the period due of each target on ``as_of``; ``submitted_on`` is the day it was last
+    sent, in the site's time zone (computed by the database). One query."""
+    by_period = defaultdict(list)
+    for target in targets:
+        by_period[periods.latest_period_end(target.frequency, as_of)].append(target.pk)
+    # The very (period, targets) asked about: one range of ``targets_entry_period`` each.
+    due = Q(pk__in=[])
+    for period_end, ids in by_period.items():
+        due |= Q(period_end=period_end, target__in=ids)
     rows = (
-        ProgressEntry.objects.filter(target__in=[t.pk for t in targets], unit__in=units)
-        .current_period(as_of)
-        .values("target", "unit", "status", "submitted_at")
+        ProgressEntry.objects.filter(due, unit__in=units)
+        .annotate(submitted_on=TruncDate("submitted_at"))
+        .values_list("target", "unit", "status", "submitted_on")
         .order_by()
     )
-    return {(row["target"], row["unit"]): row for row in rows}
+    return {(target, unit): (status, sent) for target, unit, status, sent in rows}
 
 
-def attach_states(figures, states: dict, as_of: datetime.date) -> list:
-    """Sets ``figure.state`` (an :class:`EntryState`) and ``figure.late`` on unit figures
-    (``targets.progress.unit_figures``) from :func:`entry_states`; returns them."""
-    for figure in figures:
-        row = states.get((figure.target.pk, figure.unit.pk))
-        if figure.reported:
-            state = EntryState.APPROVED
-        elif row is None:
-            state = EntryState.NOT_ENTERED
-        elif row["status"] == ProgressEntry.Status.APPROVED:
-            state = EntryState.APPROVED
-        else:
-            state = EntryState(row["status"])
-        submitted = row["submitted_at"] if row else None
-        submitted_on = timezone.localdate(submitted) if submitted else None
-        figure.state = state
-        figure.late = is_late(state, submitted_on, figure.target, figure.period_due, as_of)
-    return figures
+@dataclass(slots=True, eq=False)
+class Report:
+    """One unit's report of one target for the period due on ``as_of``: where it stands
+    (``state``), whether it is ``late``, and the unit's latest approved period
+    (``last_period``, set when the report is not approved). A completeness page holds
+    one per (unit, target): slotted and small, not a figure (completeness counts
+    reports, not figures)."""
+
+    target: object
+    unit: object
+    as_of: datetime.date
+    due: deadlines.Due
+    state: EntryState
+    late: bool
+    reported: int  # 1 when approved
+    last_period: datetime.date | None = None
+
+    expected = 1  # one report expected of the unit
+
+    @property
+    def district(self):
+        return self.unit.district
+
+    @property
+    def period_due(self) -> datetime.date:
+        return self.due.period_end
+
+    @property
+    def is_due(self) -> bool:
+        return self.due.is_due
+
+    @property
+    def period_query(self) -> str:
+        """``plan=…&as_of=…`` for links to other pages about the same plan and date."""
+        return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"
+
+
+def report_figures(targets, as_of: datetime.date, units) -> list[Report]:
+    """A :class:`Report` for each unit of ``units`` (a queryset of units active on
+    ``as_of``) and each target of ``targets`` (with their plan loaded) that the unit
+    reports and whose report is due on ``as_of`` (``deadlines.Due.is_due``). Units in
+    the order of ``units``, targets in the given order. Three queries (the units, the
+    entries of the periods due, the latest approved entries of the pairs not approved;
+    the last one is skipped when every report is approved).
+
+    In bulk: the report due (``deadlines.target_due``) is worked out once per target;
+    per report only a dictionary look-up and the lateness comparison. A report is
+    approved when its period's entry is (then it is the unit's latest approved entry),
+    so the latest approved entries are probed only for the (target, unit) pairs with a
+    report missing."""
+    due = {target.id: deadlines.target_due(target, as_of) for target in targets}
+    targets = [target for target in targets if due[target.id].is_due]
+    unit_list = list(units.select_related("parent"))
+    states = entry_states(targets, units, as_of) if targets else {}
+    levels = {target.reporting_units for target in targets}
+    approved = ProgressEntry.Status.APPROVED
+    state_of = {state.value: state for state in EntryState}
+    reports, missing = [], []
+    for unit in unit_list:
+        reporting = {level: unit.reports_at(level) for level in levels}
+        for target in targets:
+            if not reporting[target.reporting_units]:
+                continue
+            target_due = due[target.id]
+            status, submitted_on = states.get((target.id, unit.id), (None, None))
+            if status == approved:
+                late = target_due.late(submitted_on, True, as_of)
+                reports.append(
+                    Report(target, unit, as_of, target_due, EntryState.APPROVED, late, 1)
+                )
+                continue
+            state = EntryState.NOT_ENTERED if status is None else state_of[status]
+            late = target_due.late(submitted_on, state in SENT, as_of)
+            report = Report(target, unit, as_of, target_due, state, late, 0)
+            reports.append(report)
+            missing.append(report)
+    if missing:
+        latest = dict(
+            ((target, unit), period_end)
+            for target, unit, period_end in ProgressEntry.objects.latest_approved(
+                as_of, pairs=[(r.target.id, r.unit.id) for r in missing]
+            )
+            .values_list("target", "unit", "period_end")
+            .order_by()
+        )
+        for report in missing:
+            report.last_period = latest.get((report.target.id, report.unit.id))
+    return reports
 
 
 @dataclass
@@ -118,7 +196,7 @@ class StateCount:
 
 
 def state_counts_by_district(figures, city_label: str) -> list[StateCount]:
-    """Figures with states (:func:`attach_states`) counted per district; units above
+    """Figures with states (:func:`report_figures`) counted per district; units above
     the districts under ``city_label``. No query."""
     counts: dict = {}
     for figure in figures:

@@ -28,6 +28,46 @@ def due_date(target, period_end: datetime.date) -> datetime.date:
     return period_end + datetime.timedelta(days=due_days(target.plan, target.frequency))
 
 
+@dataclass(frozen=True)
+class Due:
+    """A target's report for one period, worked out once per target (a page of
+    thousands of units' reports builds one per target, not one per unit): the period
+    (``period_end``), whether it has ended inside the plan (``is_due``: an annual target
+    has nothing due before its first 31 December), and the last day on which the report
+    is on time (``date``, :func:`due_date`)."""
+
+    period_end: datetime.date
+    is_due: bool
+    date: datetime.date
+
+    @classmethod
+    def of(cls, target, period_end: datetime.date) -> "Due":
+        """The report of ``target`` (its plan loaded) for ``period_end``."""
+        return cls(
+            period_end=period_end,
+            is_due=period_end >= target.plan.start_date,
+            date=due_date(target, period_end),
+        )
+
+    def late(self, submitted_on: datetime.date | None, sent: bool, as_of: datetime.date) -> bool:
+        """Whether the report is late on ``as_of``: ``sent`` (submitted or approved)
+        after the due date, or not sent while ``as_of`` is past it. A report sent
+        without a submission date (imported) is not known late."""
+        if sent:
+            return submitted_on is not None and submitted_on > self.date
+        return self.overdue(as_of)
+
+    def overdue(self, as_of: datetime.date) -> bool:
+        """Whether, on ``as_of``, the due date has passed (:func:`is_overdue`)."""
+        return as_of > self.date
+
+
+def target_due(target, as_of: datetime.date) -> Due:
+    """The :class:`Due` of ``target``'s report counted on ``as_of``: that of the latest
+    period end of its frequency on or before ``as_of``."""
+    return Due.of(target, periods.latest_period_end(target.frequency, as_of))
+
+
 def is_late(entry) -> bool:
     """Whether ``entry`` was sent to review after its due date (the day it was last sent,
     in the site's time zone)."""
@@ -40,7 +80,7 @@ def is_late(entry) -> bool:
 def is_overdue(target, period_end: datetime.date, as_of: datetime.date) -> bool:
     """Whether, on ``as_of``, the due date of ``target``'s report for ``period_end`` has
     passed (an entry not yet submitted is then overdue)."""
-    return as_of > due_date(target, period_end)
+    return Due.of(target, period_end).overdue(as_of)
 
 
 def current_period_end(target, as_of: datetime.date) -> datetime.date | None:
@@ -104,6 +144,7 @@ def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
 
 
 def overdue_figures(figures, as_of: datetime.date) -> list:
-    """Of ``figures`` (``targets.progress.Figure`` of units that have not reported the
+    """Of ``figures`` (``targets.completeness.Report`` or ``targets.progress.Figure``, with
+    ``due``, of units that have not reported the
     current period), those whose report is past its due date on ``as_of``."""
-    return [f for f in figures if is_overdue(f.target, f.period_due, as_of)]
+    return [f for f in figures if f.due.overdue(as_of)]

@@ -147,6 +147,6 @@ class CompletenessFilter(UnitsFilterBase):
         if code:
             figures = [f for f in figures if f.target.code.lower() == code]
         state = data.get("state")
-        if state:  # figures with their state (targets.completeness.attach_states)
+        if state:  # figures with their state (targets.completeness.report_figures)
             figures = [f for f in figures if f.state == state]
         return figures

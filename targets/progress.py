@@ -10,15 +10,16 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import models
 
-from targets import periods
+from targets import deadlines
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.models.units import level_reports
 from targets.rollup import merge_rows as merge_rollup_rows
 from targets.rollup import rollup
-from targets.status import STATUS_ORDER, Status, target_expected, target_status
+from targets.status import STATUS_ORDER, Status, target_rule
 
 HUNDRED = Decimal(100)
 
@@ -49,16 +50,22 @@ class Figure:
     def district(self) -> AdministrativeUnit | None:
         return self.unit.district if self.unit else None
 
+    @cached_property
+    def due(self) -> deadlines.Due:
+        """The target's report counted on ``as_of`` (``deadlines.target_due``); functions
+        making many figures of one target set it once per target."""
+        return deadlines.target_due(self.target, self.as_of)
+
     @property
     def period_due(self) -> datetime.date:
         """The latest period end on or before ``as_of``: the report completeness counts."""
-        return periods.latest_period_end(self.target.frequency, self.as_of)
+        return self.due.period_end
 
     @property
     def is_due(self) -> bool:
         """True once a period of the target has ended inside its plan (an annual target
         has nothing due before its first 31 December)."""
-        return self.period_due >= self.target.plan.start_date
+        return self.due.is_due
 
     @property
     def period_query(self) -> str:
@@ -78,14 +85,13 @@ class Figure:
 
 
 def figure_from_row(
-    target: Target, row: dict | None, as_of: datetime.date, expected: int, expected_value=None
+    target: Target, row: dict | None, as_of: datetime.date, expected: int, rule=None
 ):
     """A :class:`Figure` from one ``rollup`` row (None when nothing was reported).
-    ``expected_value``: ``target_expected(target, as_of)``, when the caller has it."""
-    figure = Figure(target=target, as_of=as_of, expected=expected)
-    if expected_value is None:
-        expected_value = target_expected(target, as_of)
-    figure.expected_value = expected_value
+    ``rule``: ``target_rule(target, as_of)``, when the caller has it (one per target)."""
+    if rule is None:
+        rule = target_rule(target, as_of)
+    figure = Figure(target=target, as_of=as_of, expected=expected, expected_value=rule.expected)
     if row:
         figure.units_with_figure = row["units_with_figure"]
         figure.reported = row["units_current"]
@@ -100,7 +106,7 @@ def figure_from_row(
         elif row["units_with_figure"] == 1:
             # percent, growth, rank and milestone are reported by one unit; they do not roll up.
             figure.value = row["value_max"]
-    figure.status = target_status(target, figure.value, as_of)
+    figure.status = rule(figure.value)
     return figure
 
 
@@ -208,8 +214,9 @@ def district_figures(target: Target, as_of: datetime.date, districts) -> list[tu
     ):
         district = row["id"] if row["level"] == AdministrativeUnit.Level.DISTRICT else row["parent"]
         counts[district] += 1
+    rule = target_rule(target, as_of)
     return [
-        (district, figure_from_row(target, rows.get(district.pk), as_of, counts[district.pk]))
+        (district, figure_from_row(target, rows.get(district.pk), as_of, counts[district.pk], rule))
         for district in districts
     ]
 
@@ -251,35 +258,46 @@ def figure_series(
 
 
 def unit_figures(targets, as_of: datetime.date, units) -> list[Figure]:
-    """A :class:`Figure` of one unit (``expected`` 1, ``reported`` 0 or 1) for each unit of ``units`` (an AdministrativeUnit queryset of
-    units active on ``as_of``) and each target of ``targets`` (Targets with their plan
-    loaded) that the unit reports, from its latest approved entry on or before ``as_of``.
-    Units in the order of ``units``, targets in the given order. Two queries."""
+    """A :class:`Figure` of one unit (``expected`` 1, ``reported`` 0 or 1) for each unit
+    of ``units`` (an AdministrativeUnit queryset of units active on ``as_of``) and each
+    target of ``targets`` (Targets with their plan loaded) that the unit reports, from
+    its latest approved entry on or before ``as_of`` (probing only ``units``). Units in
+    the order of ``units``, targets in the given order. Two queries.
+
+    In bulk: the status rule, the expected figure and the report due are worked out
+    once per target (``targets.status.target_rule``, ``targets.deadlines.target_due``);
+    per figure only the rule is applied."""
     targets = list(targets)
     unit_list = list(units.select_related("parent"))
     entries = {
-        (row["target"], row["unit"]): row
-        for row in ProgressEntry.objects.filter(unit__in=units)
-        .latest_approved(as_of, targets=targets)
-        .values("target", "unit", "numerator", "denominator", "value", "period_end")
+        (target, unit): (value, numerator, denominator, period_end)
+        for target, unit, value, numerator, denominator, period_end in (
+            ProgressEntry.objects.latest_approved(as_of, targets=targets, units=units)
+            .values_list("target", "unit", "value", "numerator", "denominator", "period_end")
+            .order_by()
+        )
     }
-    current = {t.pk: periods.latest_period_end(t.frequency, as_of) for t in targets}
+    per_target = []
+    for target in targets:
+        rule = target_rule(target, as_of)
+        per_target.append((target, rule, deadlines.target_due(target, as_of)))
+    levels = {target.reporting_units for target in targets}
     result = []
     for unit in unit_list:
-        for target in targets:
-            if not unit.reports_at(target.reporting_units):
+        reports = {level: unit.reports_at(level) for level in levels}
+        for target, rule, due in per_target:
+            if not reports[target.reporting_units]:
                 continue
-            figure = Figure(target=target, as_of=as_of, unit=unit, expected=1)
-            figure.expected_value = target_expected(target, as_of)
-            entry = entries.get((target.pk, unit.pk))
+            figure = Figure(
+                target=target, as_of=as_of, unit=unit, expected=1, expected_value=rule.expected
+            )
+            figure.due = due
+            entry = entries.get((target.id, unit.id))
             if entry:
-                figure.value = entry["value"]
-                figure.numerator = entry["numerator"]
-                figure.denominator = entry["denominator"]
-                figure.last_period = entry["period_end"]
+                figure.value, figure.numerator, figure.denominator, figure.last_period = entry
                 figure.units_with_figure = 1
-                figure.reported = int(entry["period_end"] == current[target.pk])
-            figure.status = target_status(target, figure.value, as_of)
+                figure.reported = int(figure.last_period == due.period_end)
+            figure.status = rule(figure.value)
             result.append(figure)
     return result
 
@@ -349,7 +367,7 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
     for row in expected_rows:
         if row["level"] == AdministrativeUnit.Level.COMMUNE:
             communes[row["parent"]] += row["units"]
-    expected_values = {target.pk: target_expected(target, as_of) for target in targets}
+    rules = {target.pk: target_rule(target, as_of) for target in targets}
     league = []
     for district in districts:
         figures = []
@@ -359,9 +377,7 @@ def _league(targets, as_of, districts, rows, expected_rows) -> list[DistrictStan
             else:
                 expected = communes[district.pk]
             row = rows.get((target.pk, district.pk))
-            figures.append(
-                figure_from_row(target, row, as_of, expected, expected_values[target.pk])
-            )
+            figures.append(figure_from_row(target, row, as_of, expected, rules[target.pk]))
         league.append(DistrictStanding(district=district, figures=figures))
     league.sort(key=lambda s: (-(s.share or 0), -(s.completeness or 0), s.district.code))
     for rank, standing in enumerate(league, start=1):

@@ -31,7 +31,7 @@ from django.db import connections, models, router
 
 from targets import figure_cache, periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
-from targets.models.entry_queries import current_period_q, target_filter_sql
+from targets.models.entry_queries import current_period_q, target_filter_sql, unit_filter_sql
 from targets.models.units import reporting_level_sql
 
 BY = (None, "district", "period")
@@ -122,8 +122,8 @@ def _rollup_by_probes(target_filter, as_of, units, by, alias) -> list[dict]:
     where, where_params = target_filter
     unit_params = []
     if units is not None:
-        unit_sql, unit_params = units.order_by().values("pk").query.sql_with_params()
-        where += f" AND u.id IN ({unit_sql})"
+        unit_sql, unit_params = unit_filter_sql(units)
+        where += f" AND {unit_sql}"
     sql = (
         f"SELECT {', '.join(columns)}, SUM(l.numerator) AS numerator_sum,"
         " SUM(l.denominator) AS denominator_sum, SUM(l.value) AS value_sum,"
@@ -155,10 +155,9 @@ def _rollup_by_probes(target_filter, as_of, units, by, alias) -> list[dict]:
 
 def _rollup_over_latest(targets, as_of, units, by, alias) -> list[dict]:
     """Other backends: the ORM's aggregates over the latest entries' ids."""
-    entries = ProgressEntry.objects.using(alias)
-    if units is not None:
-        entries = entries.filter(unit__in=units)
-    entries = entries.latest_approved(as_of, targets=targets)
+    entries = ProgressEntry.objects.using(alias).latest_approved(
+        as_of, targets=targets, units=units
+    )
     keys = ["target"]
     if by == "district":
         keys.append("district")

@@ -39,8 +39,7 @@ def entry_sources(targets, units, as_of: datetime.date) -> dict[tuple[int, int],
     ``as_of`` for each target of ``targets`` (``units``: a queryset or list of units).
     Only entries with a note or evidence are kept. One query."""
     rows = (
-        ProgressEntry.objects.filter(unit__in=units)
-        .latest_approved(as_of, targets=[t.pk for t in targets])
+        ProgressEntry.objects.latest_approved(as_of, targets=[t.pk for t in targets], units=units)
         .values("target", "unit", "note", "evidence_url", "evidence_file", "period_end")
         .order_by()
     )

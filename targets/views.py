@@ -20,8 +20,7 @@ from targets import deadlines
 from targets.charts import BAR_LEGEND, LOWER_IS_BETTER_LEGEND, line_charts, progress_bar
 from targets.completeness import (
     EntryState,
-    attach_states,
-    entry_states,
+    report_figures,
     state_counts_by_district,
 )
 from targets.exports_tables import TableExportMixin
@@ -345,8 +344,7 @@ class CompletenessView(
     def get_rows(self):
         as_of = self.period.as_of
         targets = list(Target.objects.filter(plan=self.period.plan).with_relations())
-        figures = [f for f in unit_figures(targets, as_of, self.object_list) if f.is_due]
-        attach_states(figures, entry_states(targets, self.object_list, as_of), as_of)
+        figures = report_figures(targets, as_of, self.object_list)
         figures = self.filterset.narrow(figures)
         self.counts = state_counts_by_district(figures, _("Cấp thành phố"))
         self.not_approved = [f for f in figures if f.state != EntryState.APPROVED]

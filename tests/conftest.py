@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import random
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from targets import periods
 from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
 
 SEED_FIXTURES = ["fixtures/units.json", "fixtures/plans.json"]
@@ -221,3 +223,49 @@ def login(client):
         return client
 
     return as_user
+
+
+# --- Varied entries (the bulk and probe paths against their definitions) -------------
+
+VARIED_STATUSES = [ProgressEntry.Status.APPROVED] * 3 + [
+    ProgressEntry.Status.DRAFT,
+    ProgressEntry.Status.SUBMITTED,
+    ProgressEntry.Status.RETURNED,
+]
+
+
+@pytest.fixture
+def varied(plan, admin_user):
+    """Entries of every target of the 2022 plan from a random share of the units at its
+    reporting level, with gaps, every status, and units whose last figure is old."""
+    rng = random.Random(8)
+    rows = []
+    for target in Target.objects.filter(plan=plan):
+        units = list(AdministrativeUnit.objects.at_reporting_level(target.reporting_units))
+        ends = periods.period_ends(target.frequency, plan.start_date, plan.end_date)
+        for unit in rng.sample(units, max(1, len(units) // 3)):
+            for period_end in ends:
+                if rng.random() < 0.3:
+                    continue
+                denominator = Decimal(rng.randint(50, 500))
+                numerator = Decimal(rng.randint(0, int(denominator)))
+                value = (100 * numerator / denominator).quantize(Decimal("0.0001"))
+                if target.measure == Target.Measure.MILESTONE:
+                    numerator = denominator = None
+                    value = Decimal(rng.randint(0, 1))
+                elif target.measure != Target.Measure.RATIO:
+                    numerator = denominator = None
+                rows.append(
+                    ProgressEntry(
+                        target=target,
+                        unit=unit,
+                        period_end=period_end,
+                        numerator=numerator,
+                        denominator=denominator,
+                        value=value,
+                        status=rng.choice(VARIED_STATUSES),
+                        created_by=admin_user,
+                    )
+                )
+    ProgressEntry.objects.bulk_create(rows)
+    return rows

@@ -87,3 +87,56 @@ def test_completeness_filters_by_state(manager_client, target, unit, make_entry)
     make_entry(target("CQS-03c"), unit("11329"), numerator=1, denominator=2, status="submitted")
     response = manager_client.get(f"{URL}&state=submitted")
     assert list(rows_by_unit(response)) == ["11329"]
+
+
+# --- In bulk: the completeness figures equal the definitions, report by report ------
+
+
+@pytest.mark.parametrize(
+    "as_of", [datetime.date(2022, 2, 15), datetime.date(2022, 6, 30), datetime.date(2023, 1, 20)]
+)
+def test_report_figures_equal_the_definitions_report_by_report(plan, varied, as_of):
+    """``report_figures`` (one due per target, the states of the periods due, the latest
+    entries of the missing pairs only) against the unit figures and each report's own
+    entry, lateness by the single-report rule."""
+    import random
+
+    from django.utils import timezone
+
+    from targets.completeness import report_figures
+    from targets.models import AdministrativeUnit, ProgressEntry, Target
+    from targets.progress import unit_figures
+
+    rng = random.Random(3)
+    sent = list(ProgressEntry.objects.filter(status__in=["submitted", "approved"]))
+    for entry in rng.sample(sent, len(sent) // 2):
+        day = entry.period_end + datetime.timedelta(days=rng.randint(-3, 40))
+        entry.submitted_at = datetime.datetime.combine(
+            day, datetime.time(rng.choice([0, 12, 23]), 30), tzinfo=datetime.UTC
+        )
+    ProgressEntry.objects.bulk_update(sent, ["submitted_at"])
+
+    targets = list(Target.objects.filter(plan=plan).with_relations())
+    units = AdministrativeUnit.objects.active_on(as_of)
+    bulk = {(f.target.pk, f.unit.pk): f for f in report_figures(targets, as_of, units)}
+    expected = {}
+    for figure in unit_figures(targets, as_of, units):
+        if not figure.is_due:
+            continue
+        entry = ProgressEntry.objects.filter(
+            target=figure.target, unit=figure.unit, period_end=figure.period_due
+        ).first()
+        state = EntryState.APPROVED if figure.reported else EntryState.NOT_ENTERED
+        if entry is not None and not figure.reported:
+            state = EntryState(entry.status)
+        submitted_on = (
+            timezone.localdate(entry.submitted_at) if entry and entry.submitted_at else None
+        )
+        late = is_late(state, submitted_on, figure.target, figure.period_due, as_of)
+        last = None if figure.reported else figure.last_period
+        expected[(figure.target.pk, figure.unit.pk)] = (state, late, figure.reported, last)
+    assert len({state for state, *_rest in expected.values()}) >= 3
+    assert {
+        k: (f.state, f.late, f.reported, f.last_period if not f.reported else None)
+        for k, f in bulk.items()
+    } == expected

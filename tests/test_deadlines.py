@@ -2,10 +2,15 @@
 entries; overdue units on the completeness page."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings as django_settings
+from hypothesis import given
+from hypothesis import strategies as st
 
-from targets import deadlines
+from targets import deadlines, periods
+from targets.completeness import is_late
 from targets.models import AdministrativeUnit, ProgressEntry
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +83,50 @@ def test_completeness_page_shows_overdue_reports(manager_client, target, unit, m
     )
     assert 'id="overdue"' not in response.content.decode()
     assert ProgressEntry.objects.count() == 1
+
+
+# --- Due-ness worked out once per target equals the rule figure by figure -----------
+
+some_days = st.dates(min_value=datetime.date(2021, 1, 1), max_value=datetime.date(2026, 12, 31))
+
+
+@given(
+    frequency=st.sampled_from(list(periods.PERIOD_END_MONTHS)),
+    plan_start=some_days,
+    own_days=st.one_of(st.none(), st.integers(min_value=0, max_value=60)),
+    as_of=some_days,
+    reports=st.lists(
+        st.tuples(
+            st.sampled_from(["not_entered", "draft", "returned", "submitted", "approved"]),
+            st.one_of(st.none(), some_days),
+        ),
+        max_size=10,
+    ),
+)
+def test_a_target_s_due_gives_each_report_the_single_report_rule(
+    frequency, plan_start, own_days, as_of, reports
+):
+    """``target_due`` (once per target) against the definitions applied report by report:
+    the period due, whether it is due, the due date, late and overdue."""
+    plan = SimpleNamespace(start_date=plan_start, **{f"due_days_{frequency}": own_days})
+    target = SimpleNamespace(plan=plan, frequency=frequency)
+    due = deadlines.target_due(target, as_of)
+    period_end = periods.latest_period_end(frequency, as_of)
+    days = own_days if own_days is not None else django_settings.TARGETS_DUE_DAYS[frequency]
+    deadline = period_end + datetime.timedelta(days=days)
+    assert (due.period_end, due.is_due, due.date) == (
+        period_end,
+        period_end >= plan_start,
+        deadline,
+    )
+    assert (
+        due.overdue(as_of) == deadlines.is_overdue(target, period_end, as_of) == (as_of > deadline)
+    )
+    for state, submitted_on in reports:
+        sent = state in ("submitted", "approved")
+        if sent:
+            expected = submitted_on is not None and submitted_on > deadline
+        else:
+            expected = as_of > deadline
+        assert due.late(submitted_on, sent, as_of) == expected
+        assert is_late(state, submitted_on, target, period_end, as_of) == expected

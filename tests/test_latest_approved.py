@@ -2,60 +2,14 @@
 with a window function return exactly what their plain definitions return."""
 
 import datetime
-import random
-from decimal import Decimal
 
 import pytest
 from django.db.models import OuterRef, Subquery
 
-from targets import periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
 from targets.progress import figure_series, plan_figures
 
 pytestmark = pytest.mark.django_db
-
-STATUSES = [ProgressEntry.Status.APPROVED] * 3 + [
-    ProgressEntry.Status.DRAFT,
-    ProgressEntry.Status.SUBMITTED,
-    ProgressEntry.Status.RETURNED,
-]
-
-
-@pytest.fixture
-def varied(plan, admin_user):
-    """Entries of every target of the 2022 plan from a random share of the units at its
-    reporting level, with gaps, every status, and units whose last figure is old."""
-    rng = random.Random(8)
-    rows = []
-    for target in Target.objects.filter(plan=plan):
-        units = list(AdministrativeUnit.objects.at_reporting_level(target.reporting_units))
-        ends = periods.period_ends(target.frequency, plan.start_date, plan.end_date)
-        for unit in rng.sample(units, max(1, len(units) // 3)):
-            for period_end in ends:
-                if rng.random() < 0.3:
-                    continue
-                denominator = Decimal(rng.randint(50, 500))
-                numerator = Decimal(rng.randint(0, int(denominator)))
-                value = (100 * numerator / denominator).quantize(Decimal("0.0001"))
-                if target.measure == Target.Measure.MILESTONE:
-                    numerator = denominator = None
-                    value = Decimal(rng.randint(0, 1))
-                elif target.measure != Target.Measure.RATIO:
-                    numerator = denominator = None
-                rows.append(
-                    ProgressEntry(
-                        target=target,
-                        unit=unit,
-                        period_end=period_end,
-                        numerator=numerator,
-                        denominator=denominator,
-                        value=value,
-                        status=rng.choice(STATUSES),
-                        created_by=admin_user,
-                    )
-                )
-    ProgressEntry.objects.bulk_create(rows)
-    return rows
 
 
 def plain_latest(entries, as_of):
@@ -127,3 +81,102 @@ def test_series_at_each_period_equals_the_rollup_then(plan, varied):
                 expected.denominator,
             ), (target.code, point.as_of)
             assert point.units_with_figure == expected.units_with_figure
+
+
+# --- Cost proportional to scope: a district's readers probe only its own units ---
+
+
+@pytest.mark.parametrize("as_of", AS_OFS)
+def test_latest_approved_of_given_units_equals_the_definition(plan, varied, unit, as_of):
+    targets = list(Target.objects.filter(plan=plan).values_list("pk", flat=True))
+    entries = ProgressEntry.objects.filter(target__in=targets)
+    district = unit("304")
+    in_district = AdministrativeUnit.objects.within(district)
+    communes = list(in_district.filter(level="commune")[:5])
+    for units, plain in (
+        (in_district, entries.within(district)),
+        (communes, entries.filter(unit__in=communes)),
+        ([c.pk for c in communes], entries.filter(unit__in=communes)),
+    ):
+        fast = ProgressEntry.objects.latest_approved(as_of, targets=targets, units=units)
+        expected = set(plain_latest(plain, as_of).values_list("pk", flat=True))
+        assert expected
+        assert set(fast.values_list("pk", flat=True)) == expected
+    assert not ProgressEntry.objects.latest_approved(AS_OFS[-1], targets=targets, units=[]).exists()
+
+
+def test_latest_approved_probes_only_the_units_asked_about(plan, unit):
+    """One probe per (target, unit of ``units`` at its level): the id query returns one
+    row per probed pair (NULL when nothing was approved), never one per unit of the city."""
+    from django.db import connection
+
+    from targets.models.entry_queries import (
+        latest_approved_ids_sql,
+        target_filter_sql,
+        unit_filter_sql,
+    )
+
+    targets = list(Target.objects.filter(plan=plan))
+    district = unit("304")
+    units = AdministrativeUnit.objects.within(district)
+    pairs = sum(units.at_reporting_level(t.reporting_units).count() for t in targets)
+    city_pairs = sum(
+        AdministrativeUnit.objects.at_reporting_level(t.reporting_units).count() for t in targets
+    )
+    assert 0 < pairs < city_pairs / 5
+    as_of = AS_OFS[-1]
+    for unit_filter in (unit_filter_sql(units), unit_filter_sql(list(units))):
+        sql, params = latest_approved_ids_sql(
+            target_filter_sql(targets), as_of, ProgressEntry, unit_filter
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            assert len(cursor.fetchall()) == pairs
+
+
+PROBE = "ORDER BY e.period_end DESC LIMIT 1"
+
+
+def district_probes(client, url, **headers):
+    """The SQL of every latest-entry probe a request runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+        assert response.status_code == 200
+        b"".join(getattr(response, "streaming_content", [])) or response.content
+    return [q["sql"] for q in queries.captured_queries if PROBE in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/don-vi/304/?plan=kh74-2022&as_of=2022-12-31",
+        "/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31",
+        "/don-vi/304/?plan=kh74-2022&as_of=2022-12-31&_export=csv",
+        "/bao-cao/tinh-hinh.csv?plan=kh74-2022&as_of=2022-12-31&unit=304",
+        "/kh74-2022/CQS-03c/?as_of=2022-12-31",
+    ],
+)
+def test_a_district_s_pages_probe_only_its_units(client, make_user, varied, url):
+    """Every probe of a district's (or a commune's) page and export is limited to a set
+    of units (``u.id IN``): none walks every unit of the city. A district manager's
+    target page too."""
+    client.force_login(make_user("ngo-quyen", memberships=[("304", "viewer")]))
+    probes = district_probes(client, url)
+    assert probes
+    for sql in probes:
+        assert "u.id IN" in sql, sql
+
+
+def test_the_api_figures_of_a_district_probe_only_its_units(client, make_user, varied):
+    from targets.models import ApiToken
+
+    user = make_user("city-api", memberships=[("31", "viewer")])
+    _token, key = ApiToken.issue(user=user, name="test")
+    url = "/api/v1/figures/?plan=kh74-2022&as_of=2022-12-31&unit=304"
+    probes = district_probes(client, url, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert probes
+    for sql in probes:
+        assert "u.id IN" in sql, sql

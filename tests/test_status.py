@@ -219,3 +219,75 @@ def test_status_is_monotone_in_the_value(comparator, measure, target, baseline, 
     assert (
         RANK[compute_status(value=worse, **kwargs)] <= RANK[compute_status(value=better, **kwargs)]
     )
+
+
+# --- The bulk form: one rule per target, applied to many figures -------------------
+
+
+def reference_status(
+    value, target_value, comparator, measure, baseline_value, start, deadline, as_of, settings
+):
+    """DESIGN.md "Status" written out step by step, figure by figure: the oracle the
+    rule built once per target must agree with."""
+    if value is None:
+        return Status.NO_DATA
+    met = {
+        "gte": value >= target_value,
+        "gt": value > target_value,
+        "lte": value <= target_value,
+        "lt": value < target_value,
+        "eq": value == target_value,
+    }[comparator]
+    if met:
+        return Status.ACHIEVED
+    if as_of >= deadline:
+        return Status.MISSED
+    if measure == "milestone" or (comparator in ("lte", "lt") and baseline_value is None):
+        return Status.PENDING
+    baseline = baseline_value if baseline_value is not None else Decimal(0)
+    span = (deadline - start).days
+    share = Decimal(1) if span <= 0 else Decimal((as_of - start).days) / Decimal(span)
+    share = min(max(share, Decimal(0)), Decimal(1))
+    expected = baseline + (target_value - baseline) * share
+    ratio = Decimal(1) if expected == baseline else (value - baseline) / (expected - baseline)
+    if ratio >= Decimal(str(settings.TARGETS_STATUS_ON_TRACK)):
+        return Status.ON_TRACK
+    if ratio >= Decimal(str(settings.TARGETS_STATUS_AT_RISK)):
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+numbers = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False)
+days = st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2026, 12, 31))
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), numbers), min_size=1, max_size=20),
+    target_value=numbers,
+    comparator=st.sampled_from(["gte", "gt", "lte", "lt", "eq"]),
+    measure=st.sampled_from(["ratio", "count", "percent", "growth", "rank", "milestone"]),
+    baseline_value=st.one_of(st.none(), numbers),
+    start=days,
+    deadline=days,
+    as_of=days,
+)
+def test_the_rule_built_once_gives_each_figure_the_status_of_the_single_figure_rule(
+    values, target_value, comparator, measure, baseline_value, start, deadline, as_of
+):
+    from django.conf import settings
+
+    from targets.status import StatusRule
+
+    context = {
+        "target_value": target_value,
+        "comparator": comparator,
+        "measure": measure,
+        "baseline_value": baseline_value,
+        "start": start,
+        "deadline": deadline,
+        "as_of": as_of,
+    }
+    bulk = StatusRule(**context).statuses(values)
+    single = [compute_status(value=value, **context) for value in values]
+    oracle = [reference_status(value, **context, settings=settings) for value in values]
+    assert bulk == single == oracle

@@ -112,8 +112,9 @@ QUERY_COUNTS = {
     #   (sources, grid); the notes and evidence (sources); changes per period, expected
     #   units (trend chart)
     "unit-detail": COMMON + 1 + 3 + 2 + 2 + 2 + 2 + 1 + 1 + 2,
-    # + targets, units, their latest entries; districts for the filter form; the entries
-    #   of the period due, of any status (states)
+    # + targets, units; districts for the filter form; the entries of the periods due, of
+    #   any status (states); the latest approved entries of the pairs not approved (none
+    #   when every report is approved: one query fewer)
     "completeness": COMMON + 3 + 1 + 1,
 }
 

@@ -2,6 +2,7 @@
 exports. Scope is ``targets.scope``; the roll-up is ``targets.rollup``."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -79,23 +80,59 @@ def target_filter_sql(targets, column: str = "t.id") -> tuple[str, list] | None:
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
-def latest_approved_ids_sql(target_filter: tuple[str, list], as_of: datetime.date, entry_model):
+def unit_filter_sql(units, column: str = "u.id") -> tuple[str, list]:
+    """SQL limiting ``column`` to ``units`` (an AdministrativeUnit queryset, compiled as
+    a subquery, or an iterable of units or ids) and its parameters; an empty iterable
+    matches nothing."""
+    if isinstance(units, models.QuerySet):
+        sql, params = units.order_by().values("pk").query.sql_with_params()
+        return f"{column} IN ({sql})", list(params)
+    ids = sorted({getattr(unit, "pk", unit) for unit in units})
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def pair_filter_sql(pairs, vendor: str) -> tuple[str, list]:
+    """SQL limiting ``(t.id, u.id)`` to ``pairs`` (an iterable of (target id, unit id))
+    and its parameters: two parameters whatever the number of pairs (PostgreSQL: two
+    arrays, unnested; SQLite: one JSON array, read by ``json_each``)."""
+    pairs = sorted(set(pairs))
+    if vendor == "postgresql":
+        return (
+            "(t.id, u.id) IN (SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+            [[t for t, _u in pairs], [u for _t, u in pairs]],
+        )
+    return (
+        "(t.id, u.id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')"
+        " FROM json_each(%s))",
+        [json.dumps(pairs)],
+    )
+
+
+def latest_approved_ids_sql(
+    target_filter: tuple[str, list], as_of: datetime.date, entry_model, unit_filter=None
+):
     """SQL (and its parameters) selecting, for each target of ``target_filter`` (see
-    :func:`target_filter_sql`) and each unit at its reporting level (active or not),
-    the id of the unit's latest approved entry with ``period_end <= as_of`` (NULL when
-    there is none).
+    :func:`target_filter_sql`) and each unit at its reporting level (active or not;
+    only those of ``unit_filter``, see :func:`unit_filter_sql` and
+    :func:`pair_filter_sql`, when given), the id of the unit's latest approved entry
+    with ``period_end <= as_of`` (NULL when there is none).
 
     One probe of the partial index ``targets_entry_latest_approved`` (target, unit,
-    period_end DESC) per pair: its cost follows the number of targets and units, not
-    of entries. The same SQL runs on SQLite and PostgreSQL. Entries of a unit that is
-    not at the target's reporting level (``ProgressEntry.clean`` refuses them) are not
-    found this way.
+    period_end DESC) per pair: its cost follows the number of targets and units asked
+    about, not of entries. The same SQL runs on SQLite and PostgreSQL. Entries of a
+    unit that is not at the target's reporting level (``ProgressEntry.clean`` refuses
+    them) are not found this way.
     """
     entry_table = entry_model._meta.db_table
     target = Target._meta.db_table
     unit = AdministrativeUnit._meta.db_table
     level_match, level_params = reporting_level_sql()
     where, where_params = target_filter
+    if unit_filter is not None:
+        where = f"{where} AND {unit_filter[0]}"
+        where_params = [*where_params, *unit_filter[1]]
     sql = (
         f"SELECT (SELECT e.id FROM {entry_table} e WHERE e.target_id = t.id AND e.unit_id = u.id"
         f" AND e.status = %s AND e.period_end <= %s ORDER BY e.period_end DESC LIMIT 1)"
@@ -133,26 +170,35 @@ class ProgressEntryQuerySet(models.QuerySet):
             }
         )
 
-    def latest_approved(self, as_of: datetime.date, *, targets):
+    def latest_approved(self, as_of: datetime.date, *, targets=None, units=None, pairs=None):
         """Each (target, unit)'s latest approved entry with ``period_end <= as_of``, for
-        the targets ``targets`` (a Target queryset, or an iterable of targets or ids).
+        the targets ``targets`` (a Target queryset, or an iterable of targets or ids)
+        and the units ``units`` (an AdministrativeUnit queryset, or an iterable of units
+        or ids; default every unit); or for the very (target id, unit id) ``pairs``.
 
         One row per (target, unit) pair; only approved entries count. The filters of
-        this queryset (units, ``within``) narrow the rows; they never change which
-        entry is a unit's latest.
+        this queryset narrow the rows; they never change which entry is a unit's
+        latest, nor which pairs are probed: pass the units of a scope as ``units``.
 
-        How (a hidden cost): one index probe per (target, unit at the target's
-        reporting level) on ``targets_entry_latest_approved``, whatever the number of
-        older entries (:func:`latest_approved_ids_sql`, the same probes on every
-        backend). Always this way: the path never depends on this queryset's filters.
+        How (a hidden cost): one index probe per (target, unit of ``units`` at the
+        target's reporting level) on ``targets_entry_latest_approved``, whatever the
+        number of older entries (:func:`latest_approved_ids_sql`, the same probes on
+        every backend): a district's page probes its own units, not the city's.
         """
+        vendor = connections[self.db].vendor
+        if pairs is not None:
+            pairs = [(target, unit) for target, unit in pairs]
+            targets = {target for target, _unit in pairs}
+            unit_filter = pair_filter_sql(pairs, vendor)
+        else:
+            unit_filter = None if units is None else unit_filter_sql(units)
         target_filter = target_filter_sql(targets)
         if target_filter is None:
             return self.none()
         approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=as_of)
-        sql, params = latest_approved_ids_sql(target_filter, as_of, self.model)
+        sql, params = latest_approved_ids_sql(target_filter, as_of, self.model, unit_filter)
         ids = RawSQL(sql, params, output_field=models.BigIntegerField())
-        if connections[self.db].vendor == "postgresql":
+        if vendor == "postgresql":
             # ``id = ANY(ARRAY(...))``: the ids are computed once (an InitPlan), then
             # fetched by primary key; ``id IN (...)`` lets the planner hash-join the
             # probes against every entry of the targets instead.
@@ -234,14 +280,14 @@ class ProgressEntryQuerySet(models.QuerySet):
 
     # --- Reports and exports (targets.reports) ---
 
-    def unit_figures(self, as_of: datetime.date, *, targets):
+    def unit_figures(self, as_of: datetime.date, *, targets, units=None):
         """Each (target, unit)'s latest approved figure on or before ``as_of``, for
-        ``targets`` (as :meth:`latest_approved`), as dicts: ``target``, ``unit`` (ids),
+        ``targets`` and ``units`` (as :meth:`latest_approved`), as dicts: ``target``, ``unit`` (ids),
         ``value``, ``numerator``, ``denominator`` (in the target's unit),
         ``period_end``, ``approved_at``, and the source of the figure (``note``,
         ``evidence_url``). One query."""
         return (
-            self.latest_approved(as_of, targets=targets)
+            self.latest_approved(as_of, targets=targets, units=units)
             .values(
                 "target",
                 "unit",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from targets import formatting, periods
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 from targets.progress import Figure, plan_figures, status_counts
-from targets.status import Status, target_status
+from targets.status import Status, target_rule
 
 # Cell fills (light, text stays black) and bar colours (strong) for each status.
 STATUS_FILLS = {
@@ -307,9 +307,11 @@ def gather_report(
     entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
     if within is not None:
         entries = entries.within(within)
-    # 5 each unit's latest approved figure
+    # 5 each unit's latest approved figure, probing only the units in scope
+    scope_units = None if within is None else AdministrativeUnit.objects.within(within)
     latest = {
-        (row["target"], row["unit"]): row for row in entries.unit_figures(as_of, targets=targets)
+        (row["target"], row["unit"]): row
+        for row in ProgressEntry.objects.unit_figures(as_of, targets=targets, units=scope_units)
     }
     # 6 entries of the current period, any status (who has not reported, and why)
     current = {
@@ -324,6 +326,7 @@ def gather_report(
         rows = []
         for target in (t for t in targets if t.reporting_units == level):
             period_end = periods.latest_period_end(target.frequency, as_of)
+            rule = target_rule(target, as_of)  # once per target, applied per unit
             for unit in units_by_level[level]:
                 row = latest.get((target.pk, unit.pk)) or {}
                 value = row.get("value")
@@ -336,7 +339,7 @@ def gather_report(
                         denominator=row.get("denominator"),
                         last_period=row.get("period_end"),
                         approved_at=row.get("approved_at"),
-                        status=target_status(target, value, as_of),
+                        status=rule(value),
                         note=row.get("note") or "",
                         evidence_url=row.get("evidence_url") or "",
                     )
