@@ -14,6 +14,8 @@ approved entry are written for each backend and the harness keeps the faster:
 
 import datetime
 
+from django.conf import settings
+
 from targets import periods
 from targets.models.units import reporting_level_sql
 
@@ -178,37 +180,61 @@ def unit_page(vendor, way, key, as_of):
     return [(sql, [*params, *agg_params]), _expected_units(as_of)]
 
 
-def _current_period_sql(as_of) -> tuple[str, list]:
-    """The period due of a target (``t``) on ``as_of``, by its frequency."""
-    cases = " ".join(f"WHEN '{frequency}' THEN %s" for frequency in periods.PERIOD_END_MONTHS)
-    params = [periods.latest_period_end(f, as_of) for f in periods.PERIOD_END_MONTHS]
-    return f"(CASE t.frequency {cases} END)", params
-
-
 def completeness(vendor, way, plan_id, as_of):
-    """Per (target, district): the units whose latest approved figure is of the period
-    due, and the entries of that period by status (with the submission day, for
-    lateness); the expected units."""
-    head, params = _with(vendor, way, "t.plan_id = %s", [plan_id], as_of)
-    current, current_params = _current_period_sql(as_of)
-    reported = (
-        head
-        + "SELECT target_id, district_id, SUM(CASE WHEN period_end = (CASE frequency "
-        + " ".join(f"WHEN '{frequency}' THEN %s" for frequency in periods.PERIOD_END_MONTHS)
-        + " END) THEN 1 ELSE 0 END), COUNT(*) FROM latest GROUP BY target_id, district_id"
+    """What the completeness page shows of a plan: per (district, state) the reports due
+    and the late ones, and each report not approved with its unit's last approved
+    period. The grid: every target of the plan with its period due and due days (the
+    plan's own or the default), times every active unit at its reporting level, with
+    the entry of that period if any. The same statements for both ways (the last
+    approved period is one probe per report not approved)."""
+    freqs = list(periods.PERIOD_END_MONTHS)
+    pg = vendor == "postgresql"
+    cast = "::date" if pg else ""
+    period = "CASE t.frequency " + " ".join(f"WHEN '{f}' THEN %s{cast}" for f in freqs) + " END"
+    period_params = [periods.latest_period_end(f, as_of) for f in freqs]
+    days = (
+        "CASE t.frequency "
+        + " ".join(
+            f"WHEN '{f}' THEN COALESCE(p.due_days_{f}, {settings.TARGETS_DUE_DAYS[f]})"
+            for f in freqs
+        )
+        + " END"
     )
-    states = (
-        f"SELECT e.target_id, {DISTRICT} AS district_id, e.status,"
-        " MAX(e.submitted_at), COUNT(*)"
-        f" FROM {ENTRY} e JOIN {TARGET} t ON t.id = e.target_id JOIN {UNIT} u ON u.id = e.unit_id"
-        f" WHERE t.plan_id = %s AND e.period_end = {current}"
-        " GROUP BY e.target_id, 2, e.status"
+    match, match_params = reporting_level_sql()
+    due = (
+        f"SELECT t.id, t.reporting_units, {period} AS period_end, {days} AS days, p.start_date"
+        f" FROM {TARGET} t JOIN targets_plan p ON p.id = t.plan_id WHERE t.plan_id = %s"
     )
-    return [
-        (reported, [*params, *current_params]),
-        (states, [plan_id, *current_params]),
-        _expected_units(as_of),
-    ]
+    grid = (
+        f"FROM ({due}) d JOIN {TARGET} t ON t.id = d.id JOIN {UNIT} u ON ({match})"
+        " AND (u.valid_from IS NULL OR u.valid_from <= %s)"
+        " AND (u.valid_to IS NULL OR u.valid_to >= %s)"
+        f" LEFT JOIN {ENTRY} e ON e.target_id = d.id AND e.unit_id = u.id"
+        " AND e.period_end = d.period_end WHERE d.period_end >= d.start_date"
+    )
+    grid_params = [*period_params, plan_id, *match_params, as_of, as_of]
+    if pg:
+        submitted_day = "(e.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+        deadline = "d.period_end + d.days"
+        not_approved = "e.status IS DISTINCT FROM 'approved'"
+    else:  # Asia/Ho_Chi_Minh is UTC+7 all year
+        submitted_day = "date(e.submitted_at, '+7 hours')"
+        deadline = "date(d.period_end, '+' || d.days || ' days')"
+        not_approved = "e.status IS NOT 'approved'"
+    counts = (
+        f"SELECT {DISTRICT}, COALESCE(e.status, 'not_entered'), COUNT(*),"
+        " SUM(CASE WHEN e.status IN ('submitted', 'approved')"
+        f" THEN CASE WHEN {submitted_day} > {deadline} THEN 1 ELSE 0 END"
+        f" WHEN %s{cast} > {deadline} THEN 1 ELSE 0 END)"
+        f" {grid} GROUP BY 1, 2"
+    )
+    missing = (
+        f"SELECT d.id, u.id, e.status, (SELECT x.period_end FROM {ENTRY} x"
+        " WHERE x.target_id = d.id AND x.unit_id = u.id AND x.status = 'approved'"
+        " AND x.period_end <= %s ORDER BY x.period_end DESC LIMIT 1)"
+        f" {grid} AND {not_approved}"
+    )
+    return [(counts, [as_of, *grid_params]), (missing, [as_of, *grid_params])]
 
 
 PAGES = {"dashboard": dashboard, "target-list": target_table, "target-detail": target_detail}
