@@ -160,24 +160,31 @@ def target_detail(vendor, way, target_id, as_of):
 
 
 def unit_page(vendor, way, key, as_of):
-    """One district of one plan (``key`` = (plan id, district id)): per target, the
-    district's roll-up over itself and its communes, and each unit's latest figure (the
-    scorecard of its communes), read from that district's entries alone."""
+    """One district of one plan (``key`` = (plan id, district id)), read from that
+    district's entries alone: per target, the district's roll-up over itself and its
+    communes and each unit's latest figure (the commune grid), the same as of the end of
+    the previous month (the page's changes), and the expected units."""
     plan_id, district_id = key
-    head, params = _with(
-        vendor,
-        way,
-        "t.plan_id = %s AND (u.id = %s OR u.parent_id = %s)",
-        [plan_id, district_id, district_id],
-        as_of,
+    statements = []
+    previous = periods.latest_period_end(
+        "monthly", as_of.replace(day=1) - datetime.timedelta(days=1)
     )
-    aggs, agg_params = _aggregates(as_of)
-    sql = (
-        head + f"SELECT target_id, NULL, {aggs} FROM latest GROUP BY target_id"
-        " UNION ALL SELECT target_id, unit_id, numerator, denominator, value, value, 1, 0,"
-        " period_end FROM latest"
-    )
-    return [(sql, [*params, *agg_params]), _expected_units(as_of)]
+    for day in (as_of, previous):
+        aggs, agg_params = _aggregates(day)
+        head, params = _with(
+            vendor,
+            way,
+            "t.plan_id = %s AND (u.id = %s OR u.parent_id = %s)",
+            [plan_id, district_id, district_id],
+            day,
+        )
+        sql = (
+            head + f"SELECT target_id, NULL, {aggs} FROM latest GROUP BY target_id"
+            " UNION ALL SELECT target_id, unit_id, numerator, denominator, value, value, 1, 0,"
+            " period_end FROM latest"
+        )
+        statements.append((sql, [*params, *agg_params]))
+    return [*statements, _expected_units(as_of)]
 
 
 def completeness(vendor, way, plan_id, as_of):
