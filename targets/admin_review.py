@@ -116,6 +116,36 @@ class QueueRow:
     def may_approve(self) -> bool:
         return roles.APPROVE in self.allowed
 
+    @cached_property
+    def cells(self) -> dict:
+        """What the queue's page prints of this row, ready to print. A dict: the template
+        engine reads a dict's keys several times faster than attributes through objects,
+        and the page has up to ``QUEUE_LIMIT`` rows of twenty-odd values each."""
+        entry = self.entry
+        author = entry.updated_by
+        return {
+            "pk": str(entry.pk),
+            "version": str(entry.version),
+            "code": self.target.code,
+            "name": self.target.display_name,
+            "url": self.url,
+            # As the template's |date would write it: the local day, blank when unsent.
+            "sent": date(timezone.localdate(entry.submitted_at)) if entry.submitted_at else "",
+            "author": (author.get_full_name() or author.get_username()) if author else "",
+            "late": self.late,
+            "due": self.due if self.late else "",
+            "figure": self.figure,
+            "parts": self.parts,
+            "previous": self.previous_text,
+            "previous_period": self.previous_period,
+            "change": self.change,
+            "warnings": self.warnings,
+            "note": entry.note,
+            "evidence_url": entry.evidence_url,
+            "evidence_file": bool(entry.evidence_file),
+            "may_approve": self.may_approve,
+        }
+
     @property
     def may_return(self) -> bool:
         return roles.RETURN in self.allowed
@@ -139,7 +169,8 @@ def review_queue(user) -> tuple[list[QueueGroup], int]:
     # (targets_entry_submitted), then only its entries are read with their target,
     # units, author and previous figures: sorting every submitted entry of the city
     # with all of these cost more than the rest of the page.
-    order = ("period_end", "unit__code", "target__code")
+    # Two plans may share a target code: the id keeps the order (and the page) fixed.
+    order = ("period_end", "unit__code", "target__code", "pk")
     page = queue.order_by(*order).values("pk")[:QUEUE_LIMIT]
     entries = (
         ProgressEntry.objects.filter(pk__in=page)
