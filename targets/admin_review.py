@@ -157,6 +157,12 @@ class QueueGroup:
     period_end: datetime.date
     rows: list
 
+    @cached_property
+    def heading(self) -> str:
+        """``304 · Ngô Quyền · kỳ kết thúc 31/12/2022`` (a page may have a group per row)."""
+        unit, ends = self.unit, gettext("kỳ kết thúc")
+        return f"{unit.code} · {unit.display_name} · {ends} {date(self.period_end)}"
+
 
 def review_queue(user) -> tuple[list[QueueGroup], int]:
     """The submitted entries ``user`` reviews, grouped by unit and period (oldest
