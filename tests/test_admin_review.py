@@ -2,12 +2,16 @@
 returned per row or for the selection, through the services."""
 
 import datetime
+import itertools
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from targets.models import AdministrativeUnit, ProgressEntry
+from targets import scope
+from targets.admin_review import QUEUE_LIMIT, review_queue
+from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +149,80 @@ def test_queue_query_count_is_fixed(cast, login, submitted, django_assert_num_qu
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(QUEUE)
     assert response.context["total"] == 29
+
+
+def fill_queue(upto, author, start=0):
+    """For each 2022 target, its ``start``-th to ``upto``-th (period, unit) slot at its
+    reporting level, bulk-created: a unit's odd periods submitted by ``author`` after an
+    approved figure of the period before, some late, some with a note, a link or a file,
+    so that the queue's rows have every part (previous figure, change, warning,
+    lateness, evidence). Returns how many were submitted."""
+    plan = Plan.objects.get(code="kh74-2022")
+    entries = []
+    for target in Target.objects.filter(plan=plan).select_related("plan"):
+        ends = target.period_ends()
+        units = AdministrativeUnit.objects.at_reporting_level(target.reporting_units)
+        slots = itertools.product(range(len(ends)), sorted(units, key=lambda u: u.code))
+        ratio = target.measure == Target.Measure.RATIO
+        for index, unit in itertools.islice(slots, start, upto):
+            figure = Decimal(10 + index * 37 % 50)
+            sent = datetime.datetime.combine(ends[index], datetime.time(3), datetime.UTC)
+            entries.append(
+                ProgressEntry(
+                    target=target,
+                    unit=unit,
+                    period_end=ends[index],
+                    numerator=figure if ratio else None,
+                    denominator=Decimal(100) if ratio else None,
+                    value=figure if target.measure != Target.Measure.MILESTONE else 1,
+                    status=S.SUBMITTED if index % 2 else S.APPROVED,
+                    submitted_at=sent + datetime.timedelta(days=5 + unit.pk % 2 * 10),
+                    note="Giải thích" if unit.pk % 2 else "",
+                    evidence_url="https://example.org/a" if unit.pk % 3 == 0 else "",
+                    evidence_file="evidence/a.pdf" if unit.pk % 3 == 1 else "",
+                    created_by=author,
+                    updated_by=author,
+                )
+            )
+    ProgressEntry.objects.bulk_create(entries)
+    return sum(entry.status == S.SUBMITTED for entry in entries)
+
+
+# Session, user, permissions (2), count, page of entries with their previous figures,
+# plan-administrator group, memberships, plans, targets, scope units and the overdue
+# period's entries: the same for a district's and the city's reviewer, with a few entries
+# or a thousand (issue 19).
+QUEUE_QUERIES = 12
+
+
+@pytest.mark.parametrize("who", ["reviewer", "city_reviewer"])
+def test_queue_query_count_does_not_grow_with_entries(cast, login, who, django_assert_num_queries):
+    client = login(getattr(cast, who))
+    assert fill_queue(40, cast.reporter) > 0
+    with django_assert_num_queries(QUEUE_QUERIES):
+        small = client.get(QUEUE)
+    assert fill_queue(1000, cast.reporter, start=40) > 500
+    with django_assert_num_queries(QUEUE_QUERIES):
+        large = client.get(QUEUE)
+    assert large.context["total"] > small.context["total"] > 0
+    html = large.content.decode()
+    for part in ("round-row flagged", "Nộp muộn", "Tệp đính kèm", "Đường dẫn", "Giải thích:"):
+        assert part in html
+    if who == "city_reviewer":
+        assert large.context["shown"] == QUEUE_LIMIT < large.context["total"]
+
+
+def test_queue_page_is_the_oldest_entries_of_the_scope(cast):
+    """The page is chosen on the index of submitted entries, then read in full: the same
+    entries, in the same order, as sorting every submitted entry of the scope."""
+    fill_queue(1000, cast.reporter)
+    for user in (cast.reviewer, cast.city_reviewer):
+        groups, total = review_queue(user)
+        submitted = scope.visible_entries(user, roles=[scope.REVIEWER]).filter(status=S.SUBMITTED)
+        oldest = submitted.order_by("period_end", "unit__code", "target__code", "pk")
+        shown = [row.entry.pk for group in groups for row in group.rows]
+        assert shown == list(oldest.values_list("pk", flat=True)[:QUEUE_LIMIT])
+        assert total == submitted.count()
 
 
 def test_entry_page_shows_target_previous_figure_and_review_buttons_first(
