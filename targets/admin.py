@@ -19,8 +19,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets import roles, scope, services
-from targets.admin_filters import PlanPeriodFilter, ScopedDistrictFilter, ScopedTargetFilter
+from targets.admin_filters import (
+    PlanFilter,
+    PlanPeriodFilter,
+    ScopedDistrictFilter,
+    ScopedTargetFilter,
+)
 from targets.admin_history import ScopedHistoryAdmin
+from targets.admin_paging import CappedCountPaginator
 from targets.admin_round import ReportingRoundAdminMixin
 from targets.admin_users import MembershipGrantMixin
 from targets.forms import NumberField
@@ -386,7 +392,7 @@ class ProgressEntryAdmin(
     list_filter = [
         # Plain related filters: the choices come from the small plan, pillar and target
         # tables, never from a scan of the entries.
-        "target__plan",
+        ("target__plan", PlanFilter),
         "target__pillar",
         # Limited to the user's scope and to the chosen (else the current) plan.
         ScopedTargetFilter,
@@ -396,9 +402,13 @@ class ProgressEntryAdmin(
     ]
     list_select_related = ["target", "target__plan", "unit", "created_by"]
     search_fields = ["unit__code", "unit__name", "target__code"]
-    ordering = ["-period_end", "target__code", "unit__code"]
+    # Newest period first, then each target and unit in catalogue (id) order: the
+    # index targets_entry_admin_list serves it, so a page reads its 100 rows and stops
+    # (ordering by the target's and unit's codes sorted every entry; issue 19).
+    ordering = ["-period_end", "target_id", "unit_id"]
     autocomplete_fields = ["target", "unit"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     formfield_overrides = LOCALIZED_NUMBERS
     actions = ["approve_selected"]
     readonly_fields = [

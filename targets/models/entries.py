@@ -164,6 +164,9 @@ class ProgressEntry(models.Model):
                 name="targets_entry_latest_approved",
             ),
             models.Index(fields=["status", "unit"], name="targets_entry_status_unit"),
+            # The admin entry list's order (newest period first): a page is read from
+            # the index, never by sorting every entry.
+            models.Index(fields=["-period_end", "target", "unit"], name="targets_entry_admin_list"),
             # The evidence download finds its entry by the stored file name.
             models.Index(
                 fields=["evidence_file"],
