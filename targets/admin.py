@@ -26,7 +26,7 @@ from targets.admin_filters import (
     ScopedTargetFilter,
 )
 from targets.admin_history import ScopedHistoryAdmin
-from targets.admin_paging import CappedCountPaginator
+from targets.admin_list import CappedCountPaginator, RelatedSearchMixin
 from targets.admin_round import ReportingRoundAdminMixin
 from targets.admin_users import MembershipGrantMixin
 from targets.forms import NumberField
@@ -375,7 +375,11 @@ class WorkflowForm(forms.Form):
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(
-    ReportingRoundAdminMixin, EntryImportAdminMixin, SafeAutocompleteMixin, ScopedHistoryAdmin
+    RelatedSearchMixin,
+    ReportingRoundAdminMixin,
+    EntryImportAdminMixin,
+    SafeAutocompleteMixin,
+    ScopedHistoryAdmin,
 ):
     form = ProgressEntryForm
     change_form_template = "admin/targets/progressentry/change_form.html"

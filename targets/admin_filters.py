@@ -83,9 +83,12 @@ class ScopedDistrictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                models.Q(unit__code=self.value()) | models.Q(unit__parent__code=self.value())
+            # The district and its communes as ids: the entries are then read through
+            # their unit index (matching the joined codes read every entry; issue 19).
+            units = AdministrativeUnit.objects.filter(
+                models.Q(code=self.value()) | models.Q(parent__code=self.value())
             )
+            return queryset.filter(unit__in=list(units.values_list("pk", flat=True)))
         return queryset
 
 
