@@ -7,6 +7,7 @@ entry, is ``targets.scope``; every write goes through ``targets.services``.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
@@ -40,6 +41,9 @@ from targets.models import (
     Target,
 )
 from targets.models.entries import NOTE_MAX_LENGTH, NOTE_TOO_LONG
+
+# Django's own label of the selection checkbox, translated by Django's catalogue.
+DJANGO_CHECKBOX_LABEL = "Select this object for an action - {}"
 
 # Numbers typed in the admin are read by the import's grammar (targets.formatting).
 LOCALIZED_NUMBERS = {models.DecimalField: {"form_class": NumberField, "localize": True}}
@@ -511,6 +515,17 @@ class ProgressEntryAdmin(
             tracking = [name for name in self.readonly_fields if name not in shown]
             fieldsets.append((_("Trạng thái và theo dõi"), {"fields": tracking}))
         return self.readable_fieldsets(request, obj, fieldsets)
+
+    def action_checkbox(self, obj):
+        """Django's selection checkbox, written out as Django renders it: rendering the
+        checkbox widget's templates on every row took a quarter of the list's time."""
+        label = format_html(gettext(DJANGO_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     @admin.display(description=_("chỉ tiêu"), ordering="target__code")
     def target_code(self, obj):
