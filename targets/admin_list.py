@@ -13,6 +13,8 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from targets.formatting import number
+
 
 class CappedCountPaginator(Paginator):
     """A Paginator whose count reads at most ``cap + 1`` rows (a LIMITed subquery)."""
@@ -32,6 +34,11 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return min(self.counted, self.cap)
+
+    @property
+    def cap_text(self) -> str:
+        """The cap as people read it ("10.000")."""
+        return number(self.cap)
 
 
 class RelatedSearchMixin:
