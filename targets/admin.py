@@ -439,7 +439,7 @@ class ProgressEntryAdmin(
 
     # Scope: a reporter sees the entries of its units, a reviewer those past draft.
     def get_queryset(self, request):
-        return scope.admin_entries(request.user, super().get_queryset(request))
+        return scope.admin_entries(request.user, super().get_queryset(request), units_first=True)
 
     def get_object(self, request, object_id, from_field=None):
         entry = super().get_object(request, object_id, from_field)

@@ -213,19 +213,26 @@ def visible_entries(user, entries=None, roles=None) -> QuerySet:
     return entries.filter(_entries_q(visible_units(user, roles)))
 
 
-def admin_entries(user, entries=None) -> QuerySet:
+def admin_entries(user, entries=None, *, units_first: bool = False) -> QuerySet:
     """Entries of ``entries`` (default: all) ``user`` works on in the admin: every
     entry in its reporter scope, and the entries past draft in its reviewer scope
-    (drafts are the reporter's own work until submitted)."""
+    (drafts are the reporter's own work until submitted).
+
+    Lazy (no query of its own) unless ``units_first``: then the ids of the scope's units
+    are read first (one query on the unit table) and the entries are filtered by those
+    ids, which PostgreSQL serves from the entries' unit index with exact row estimates;
+    written as subqueries, a district's scope read most of a million entries to count
+    its own (the admin entry list; issue 19)."""
     entries = ProgressEntry.objects.all() if entries is None else entries
     if sees_everything(user):
         return entries
     if not user.is_authenticated:
         return entries.none()
-    # The units come as ids, read first: the entries are then found through their
-    # unit index with exact row estimates (subqueries here made PostgreSQL read a
-    # district's entries among all of the city's; issue 19).
-    reporter, reviewer, city = _admin_unit_ids(user)
+    if units_first:
+        reporter, reviewer, city = _admin_unit_ids(user)
+    else:
+        reporter, reviewer = visible_units(user, [REPORTER]), visible_units(user, [REVIEWER])
+        city = None
     return entries.filter(
         _entries_q(reporter, city)
         | (_entries_q(reviewer, city) & ~Q(status=ProgressEntry.Status.DRAFT))
