@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='progressentry',
-            index=models.Index(fields=['period_end', 'target', 'unit'], include=('status', 'submitted_at'), name='targets_entry_period'),
+            index=models.Index(fields=['-period_end', 'target', 'unit'], include=('status', 'submitted_at'), name='targets_entry_period'),
         ),
     ]

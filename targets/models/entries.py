@@ -164,11 +164,14 @@ class ProgressEntry(models.Model):
                 name="targets_entry_latest_approved",
             ),
             models.Index(fields=["status", "unit"], name="targets_entry_status_unit"),
-            # The reports of one period, any status (completeness: who has sent what):
-            # one range of the index per period due instead of a scan of every entry;
-            # on PostgreSQL the included columns make it an index-only scan.
+            # Entries by period, newest first, then target and unit:
+            # - the admin entry list's order: a page is read from the index, never by
+            #   sorting every entry;
+            # - the reports of one period, any status (completeness: who has sent what):
+            #   one range of the index per period due instead of a scan of every entry;
+            #   on PostgreSQL the included columns make it an index-only scan.
             models.Index(
-                fields=["period_end", "target", "unit"],
+                fields=["-period_end", "target", "unit"],
                 include=["status", "submitted_at"],
                 name="targets_entry_period",
             ),
