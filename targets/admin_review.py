@@ -25,8 +25,10 @@ from targets.formatting import number as format_part
 from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 
-# The queue shows this many entries at most (oldest periods first); the rest wait.
-QUEUE_LIMIT = 200
+# The queue shows this many entries at most (oldest periods first); the rest come up as
+# these are approved or returned. A hundred is a sitting's work, and keeps the page
+# within its budget at city scale (issue 19: 200 rows cost 40% more to write).
+QUEUE_LIMIT = 100
 PREVIOUS_FIELDS = ("numerator", "denominator", "value", "period_end")
 
 
