@@ -76,7 +76,7 @@ class GridCells:
     def status(self, status) -> tuple[str, str]:
         """A status's class and words, escaped."""
         if status not in self._statuses:
-            self._statuses[status] = (escape(status), escape(status.label))
+            self._statuses[status] = (escape(status), escape(str(status.label)))
         return self._statuses[status]
 
     def unit_link(self, unit) -> str:
