@@ -79,10 +79,15 @@ class GridCells:
             self._statuses[status] = (escape(status), escape(str(status.label)))
         return self._statuses[status]
 
-    def unit_link(self, unit) -> str:
-        """A commune's drill-down (:meth:`ScorecardGridTable.drill_down`), escaped."""
+    def unit_link(self, unit) -> tuple[bool, str]:
+        """Whether a cell of ``unit`` drills down to a target's page (a district) and,
+        escaped, the district's code to add to that link, or the unit's own page (a
+        commune): :meth:`ScorecardGridTable.drill_down`."""
         if unit.pk not in self._unit_links:
-            self._unit_links[unit.pk] = escape(self.table.unit_page(unit))
+            if self.table.drills_to_target(unit):
+                self._unit_links[unit.pk] = (True, escape(unit.code))
+            else:
+                self._unit_links[unit.pk] = (False, escape(self.table.unit_page(unit)))
         return self._unit_links[unit.pk]
 
     def column(self, target, records) -> list[str]:
@@ -92,7 +97,8 @@ class GridCells:
         district_link = escape(self.table.district_drill_down(target, ""))
         cells = []
         for record in records:
-            figure = record.cells[key].figure
+            cell = record.cells[key]
+            figure = cell.figure
             if figure is None:
                 cells.append(self.not_applicable)
                 continue
@@ -100,13 +106,11 @@ class GridCells:
             if figure.value is None:
                 cells.append(mark_safe(NO_VALUE.format(status, label)))
                 continue
-            unit = record.unit
-            if unit.level == AdministrativeUnit.Level.DISTRICT:
-                link = district_link + escape(unit.code)
-            else:
-                link = self.unit_link(unit)
+            to_target, link = self.unit_link(record.unit)
+            if to_target:
+                link = district_link + link
             value = LINK.format(link, escape(write_value(figure.value)))
-            marks = self.marks(figure, record.cells[key].previous)
+            marks = self.marks(figure, cell.previous)
             cells.append(mark_safe(CELL.format(status, label, value, label, marks)))
         return cells
 
@@ -179,9 +183,15 @@ class ScorecardGridTable(tables.Table):
 
     def drill_down(self, target, unit) -> str:
         """Where a cell leads: a district's units on the target's page; a commune's page."""
-        if unit.level == AdministrativeUnit.Level.DISTRICT:
+        if self.drills_to_target(unit):
             return self.district_drill_down(target, unit.code)
         return self.unit_page(unit)
+
+    @staticmethod
+    def drills_to_target(unit) -> bool:
+        """A district's cell leads to the target's page (its units in the district), a
+        commune's to the commune's page."""
+        return unit.level == AdministrativeUnit.Level.DISTRICT
 
     def unit_page(self, unit) -> str:
         return f"{self.url(unit)}?{self.period_query}"
