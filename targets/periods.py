@@ -5,6 +5,7 @@ Pure functions on ``datetime.date``; a period always ends on the last day of a m
 
 import calendar
 import datetime
+import functools
 
 # Months in which a period of each frequency ends.
 PERIOD_END_MONTHS = {
@@ -36,8 +37,10 @@ def period_ends(frequency: str, start: datetime.date, end: datetime.date) -> lis
     return result
 
 
+@functools.lru_cache(maxsize=4096)
 def latest_period_end(frequency: str, on_or_before: datetime.date) -> datetime.date:
-    """The last period end of ``frequency`` on or before the given date."""
+    """The last period end of ``frequency`` on or before the given date (remembered: a
+    page asks it for each of thousands of figures, about a few dates)."""
     months = PERIOD_END_MONTHS[frequency]
     year, month = on_or_before.year, on_or_before.month
     while True:

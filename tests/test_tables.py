@@ -102,3 +102,121 @@ def test_figures_on_screen_round_like_the_export(target, value, shown, exported)
     with translation.override("vi"):
         assert format_value(target("CQS-03c"), value) == shown
     assert export_number(value) == exported
+
+
+# --- The scorecard grid, written in bulk (issue 19) -----------------------------------
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_number_writer_writes_what_djangos_number_format_writes(language):
+    """The fast path of targets.formatting (separators read once) against Django's own
+    ``number_format``, read on every call."""
+    from django.utils import formats
+
+    from targets.formatting import PLACES, NumberWriter, rounded
+
+    values = [Decimal(v) for v in ("0", "1", "-2.5", "29.4664", "33.33333", "1234.5", "1234")]
+    values += [Decimal("9876543.215"), Decimal("-0.004"), Decimal("100")]
+    with translation.override(language):
+        writer = NumberWriter()
+        for value in values:
+            places = 0 if value == value.to_integral_value() else PLACES
+            assert writer.percent(value) == f"{formats.number_format(rounded(value), PLACES)}%"
+            assert writer.number(value) == formats.number_format(
+                rounded(value, places), places, force_grouping=True
+            )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_bulk_marks_are_the_per_figure_marks(target, language):
+    """``freshness.Marks`` (each distinct mark written once) gives what ``marks_html``
+    gives for every kind of figure: up, down, same, better and worse (a rank), stale,
+    no value, no previous figure."""
+    import itertools
+
+    from targets.freshness import Freshness, Marks, marks_html
+
+    sep = datetime.date(2022, 9, 30)
+    nov = datetime.date(2022, 11, 30)
+    targets = [target("CQS-03c"), target("DTI-01"), target("CQS-05"), target("XHS-01")]
+    values = [None, Decimal(0), Decimal(1), Decimal("40.5")]
+    periods = [None, sep, nov, DEC]
+    with translation.override(language):
+        marks, seen = Marks(), set()
+        for tgt, value, last, before in itertools.product(targets, values, periods, values):
+            figure = Figure(target=tgt, as_of=DEC, value=value, last_period=last)
+            for previous in (None, Figure(target=tgt, as_of=nov, value=before)):
+                expected = marks_html(Freshness(figure, previous))
+                assert marks(figure, previous) == expected
+                seen.add(expected)
+    kinds = ['class="stale"', "change better", "change worse", "change same"]
+    assert all(any(kind in html for html in seen) for kind in kinds)
+    assert "" in seen
+
+
+@pytest.fixture
+def grid_figures(target, unit, make_entry):
+    """The grid's every kind of cell: up and better, down and worse, unchanged, stale
+    (a quarter old), no figure, not applicable (Bạch Long Vĩ has no communes), a
+    milestone met and not met, a count with thousands and decimals; in the district
+    grid and in Ngô Quyền's and Hồng Bàng's commune grids."""
+    nov, sep = datetime.date(2022, 11, 30), datetime.date(2022, 9, 30)
+    cqs_b, cqs_c = target("CQS-03b"), target("CQS-03c")
+    make_entry(cqs_b, unit("303"), numerator=60, denominator=100)
+    make_entry(cqs_b, unit("303"), nov, numerator=40, denominator=100)
+    make_entry(cqs_b, unit("305"), numerator=30, denominator=100)
+    make_entry(cqs_b, unit("305"), nov, numerator=50, denominator=100)
+    make_entry(cqs_b, unit("304"), numerator=1, denominator=3)
+    make_entry(cqs_b, unit("304"), nov, numerator=1, denominator=3)
+    make_entry(cqs_b, unit("318"), sep, numerator=20, denominator=100)
+    make_entry(cqs_c, unit("11296"), numerator=40, denominator=100)
+    make_entry(cqs_c, unit("11329"), numerator=30, denominator=60)
+    make_entry(cqs_c, unit("11329"), nov, numerator=20, denominator=100)
+    make_entry(cqs_c, unit("11332"), sep, numerator=10, denominator=40)
+    for code, measure, comparator, target_value, values in (
+        ("T-MOC", "milestone", "eq", 1, {"306": 1, "307": 0}),
+        ("T-SO", "count", "gte", 5000, {"303": Decimal("1234.5"), "306": 7}),
+    ):
+        extra = target("CQS-03b")
+        extra.pk, extra.code, extra.measure = None, code, measure
+        extra.comparator, extra.target_value, extra.baseline_value = comparator, target_value, None
+        extra.save()
+        for district, value in values.items():
+            make_entry(extra, unit(district), value=value)
+    return cqs_b, cqs_c
+
+
+GRID_PAGES = ["/?plan=kh74-2022&as_of=2022-12-31", "/don-vi/304/?plan=kh74-2022&as_of=2022-12-31"]
+GRID_PAGES += ["/don-vi/303/?plan=kh74-2022&as_of=2022-12-31"]
+
+
+@pytest.mark.parametrize("page", GRID_PAGES)
+def test_scorecard_grid_rows_are_what_django_tables2_renders(manager_client, grid_figures, page):
+    """The grid's target cells, written a column at once (``CellColumn.cells_html``
+    through ``{% table_rows %}``), are byte for byte django-tables2's own rendering of
+    the table (``django_tables2/table.html``, each cell through ``CellColumn.render``),
+    in both languages and in every order."""
+    from targets.scorecard import column_key
+    from tests.test_views import table_bodies
+
+    cqs_b, cqs_c = grid_figures
+    sorts = ["", "rank", "-good", "-unit"]
+    sorts += [f"{sign}{column_key(t)}" for t in (cqs_b, cqs_c) for sign in ("", "-")]
+    for language in ("en", "vi"):
+        manager_client.cookies["django_language"] = language
+        for sort in sorts:
+            with translation.override("vi"):
+                response = manager_client.get(f"{page}&grid-sort={sort}" if sort else page)
+            ours = table_bodies(response.content.decode())
+            table = response.context["scorecard_table"]
+            table.template_name = "django_tables2/table.html"
+            with translation.override(language):
+                (stock,) = table_bodies(table.as_html(response.wsgi_request))
+            assert stock in ours, (page, language, sort)
+            assert stock.count("<td") == len(table.rows) * len(table.columns) >= 2
+            cells = ["cell status-", "cell na", "change better", "change worse"]
+            cells += ["change same", "stale", "status-no_data"]
+            if page.startswith("/?"):
+                assert all(cell in stock for cell in cells), cells
+                assert ("Đạt" if language == "vi" else "Achieved") in stock
+                assert ("1.234,50" if language == "vi" else "1,234.50") in stock

@@ -9,6 +9,12 @@ attributes computed once per table. The project's columns have no per-record ``t
 attributes (``tests/test_views.py`` checks that the two renderings are identical). It
 stays while it saves at least a fifth of a page's time (21-24% of the target detail
 page when last measured: bench/notes.md).
+
+A column with a ``cells_html(records, table)`` method writes all its cells at once (a
+list of safe strings, one per record: what its ``render`` gives for each): the
+scorecard grid's target columns (``targets.scorecard_tables.CellColumn``), 2,700 cells
+on the city-scale dashboard, where django-tables2's per-cell machinery (finding the
+column by name, inspecting ``render``'s signature) was most of the page's time.
 """
 
 from django import template
@@ -25,12 +31,21 @@ def table_rows(table) -> str:
     columns = list(table.columns)
     for column in columns:  # attributes computed without a record, as for a header
         column.current_record = column.current_value = None
-    cells = [(column.name, f"<td {column.attrs['td'].as_html()}>") for column in columns]
+    rows = list(table.paginated_rows)
+    cells = []
+    for column in columns:
+        bulk = getattr(column.column, "cells_html", None)
+        if bulk is not None:
+            bulk = bulk([row.record for row in rows], table)
+        cells.append((column.name, f"<td {column.attrs['td'].as_html()}>", bulk))
     parts = []
-    for row in table.paginated_rows:
+    for index, row in enumerate(rows):
         parts.append(f"<tr {row.attrs.as_html()}>")
-        for name, opening in cells:
-            value = row.get_cell(name)
-            parts.append(f"{opening}{conditional_escape(localize(value))}</td>")
+        for name, opening, bulk in cells:
+            if bulk is not None:
+                value = bulk[index]
+            else:
+                value = conditional_escape(localize(row.get_cell(name)))
+            parts.append(f"{opening}{value}</td>")
         parts.append("</tr>")
     return mark_safe("".join(parts))
