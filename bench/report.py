@@ -224,14 +224,24 @@ def screen_key(screen):
     return (screen["screen"], screen["role"], screen.get("plan"))
 
 
-def screen_budget(screen):
-    """(text, met) of one screen's budget."""
+def screen_budget(screen, key="median"):
+    """(text, met) of one screen's budget, on its warm (``median``) or ``cold_median``."""
     budget = screen["budget"]
     if budget["kind"] == "ms":
         limit = budget["limit"]
-        return f"≤ {limit * 1000:.0f} ms", screen["median"] <= limit
-    ratio = screen["median"] / screen["bare"]["median"]
+        return f"≤ {limit * 1000:.0f} ms", screen[key] <= limit
+    ratio = screen[key] / screen["bare"]["median"]
     return f"{ratio:.1f}× bare SQL (≤ {budget['limit']:g}×)", ratio <= budget["limit"]
+
+
+def judged(screen) -> str:
+    """The budget on the warm median and, with the figure cache, on the cold one."""
+    text, ok = screen_budget(screen)
+    out = f"{text}: {'met' if ok else '**missed**'}"
+    if screen.get("cold_median") is not None:
+        cold_text, cold_ok = screen_budget(screen, "cold_median")
+        out = f"warm {out}; cold {cold_text}: {'met' if cold_ok else '**missed**'}"
+    return out
 
 
 def screen_lines(runs, sizes):
@@ -248,21 +258,21 @@ def screen_lines(runs, sizes):
         " unit page ≤ 1.5× the bare SQL of that district alone; the API's plan figures"
         " ≤ 2× the target table's bare SQL.",
         "",
-        "| backend | entries | screen | as | plan | median ms | p95 ms | queries"
+        "| backend | entries | screen | as | plan | median ms | p95 ms | cold ms | queries"
         " | SQL in page ms | bare SQL ms | budget |",
-        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for key, run in runs.items():
         backend, size = key.rsplit("_", 1)
         for screen in run.get("screens", []):
-            text, ok = screen_budget(screen)
             bare = screen.get("bare")
             lines.append(
                 f"| {backend} | {size_label(int(size))} | {SCREEN_NAMES[screen['screen']]}"
                 f" | {screen['role']} | {screen.get('plan') or 'all'} | {ms(screen['median'])}"
-                f" | {ms(screen['p95'])} | {screen['queries']} | {ms(screen['sql_in_page'])}"
+                f" | {ms(screen['p95'])} | {ms(screen.get('cold_median'))} | {screen['queries']}"
+                f" | {ms(screen['sql_in_page'])}"
                 f" | {ms(bare['median']) if bare else '—'}"
-                f" | {text}: {'met' if ok else '**missed**'} |"
+                f" | {judged(screen)} |"
             )
     lines += [
         "",
@@ -305,7 +315,15 @@ def budget_lines(results):
         for page in pg["pages"]:
             ratio = page["median"] / page["bare"]["median"]
             own = own_ratio(page)
-            if page["plan"] == "kh74-2022" and own is not None:
+            cold = page.get("cold_median")
+            if page["page"] == "dashboard" and page["plan"] != "kh74-2022" and cold:
+                cold_ratio = cold / page["bare"]["median"]
+                out.append(
+                    f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
+                    f" warm {ratio:.1f}× its bare SQL (≤ 2×): {mark(ratio <= 2)}; cold"
+                    f" {cold_ratio:.1f}×: {mark(cold_ratio <= 2)}."
+                )
+            elif page["plan"] == "kh74-2022" and own is not None:
                 out.append(
                     f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
                     f" {own:.1f}× its own SQL (≤ 3×): {mark(own <= 3)}."
@@ -338,11 +356,10 @@ def budget_lines(results):
             )
     if pg:
         for screen in pg.get("screens", []):
-            text, ok = screen_budget(screen)
             out.append(
                 f"- PostgreSQL {size_label(big)}, {SCREEN_NAMES[screen['screen']]}"
                 f" as {screen['role']}{' (' + screen['plan'] + ')' if screen.get('plan') else ''}:"
-                f" {ms(screen['median'])} ms, {text}: {mark(ok)}."
+                f" {ms(screen['median'])} ms, {judged(screen)}."
             )
     for backend in ("postgres", "sqlite"):
         first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")

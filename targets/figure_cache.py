@@ -4,28 +4,51 @@ Off unless ``settings.FIGURE_CACHE`` names a cache (``make serve`` with ``REDIS_
 Redis). Then :func:`targets.rollup.rollup` asks :func:`cached` before it runs its
 query. The key holds:
 
-- the data version (``targets.models.DataVersion``), which database triggers bump in
-  the same transaction as every write that can change a roll-up: approving, returning
-  or reopening an entry, deleting or importing an approved one, any change to a target
-  or a unit; whatever code path or raw SQL makes it;
-- the database (its name), so that two databases never share figures;
-- the exact query: its SQL text and parameters, as the roll-up would run it.
+- the data version (``targets.models.DataVersion``), which database triggers bump with
+  every committed write that can change a roll-up: approving, returning or reopening an
+  entry, deleting or importing an approved one, any change to a plan, pillar, target,
+  unit or membership; whatever code path or raw SQL makes it. It only grows, also
+  across a restore from an older dump;
+- the database (engine, host, port and name), so that two databases never share figures;
+- the code that computes roll-ups (:data:`CODE_VERSION`, a digest of its modules'
+  source), so that a new release never reads an older one's figures;
+- the question: the backend, the grouping, the date and the compiled SQL (with its
+  parameters) of the targets and units asked about.
 
 The version is read *before* the figures are computed, so figures stored under a version
-are never older than it. An entry stays until the cache's timeout (a day) or until
-the cache evicts it; a new version simply never asks for the old keys.
+are never older than it. Inside a transaction (``atomic``) nothing is read from or
+written to the cache: the transaction may see its own writes, which the version does not
+show until they commit. When the cache does not answer (Redis down), the figures are
+computed as if there were no cache, and the failure is logged.
 """
 
 import hashlib
+import inspect
+import logging
 import pickle
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
-from targets.models import DataVersion
+from targets import periods
+from targets.models import DataVersion, entry_queries, units
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT = 24 * 3600
+
+
+def _code_version() -> str:
+    from targets import rollup
+
+    source = "".join(
+        inspect.getsource(module) for module in (rollup, entry_queries, units, periods)
+    )
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+CODE_VERSION = None  # computed on first use (rollup imports this module)
 
 
 def enabled() -> bool:
@@ -34,19 +57,38 @@ def enabled() -> bool:
 
 def cached(alias: str, query: tuple, compute):
     """``compute()``, or its earlier result for the same ``query`` (a tuple of the SQL
-    and parameters that define it) on the same database and data version."""
-    if not enabled():
+    and parameters that define it) on the same database, code and data version."""
+    global CODE_VERSION
+    connection = connections[alias]
+    if not enabled() or connection.in_atomic_block:
         return compute()
     version = DataVersion.current(using=alias)
     if version is None:
         return compute()
-    database = connections[alias].settings_dict.get("NAME")
-    digest = hashlib.sha256(pickle.dumps((str(database), version, query), protocol=4)).hexdigest()
+    if CODE_VERSION is None:
+        CODE_VERSION = _code_version()
+    database = connection.settings_dict
+    where = (
+        database.get("ENGINE"),
+        database.get("HOST"),
+        database.get("PORT"),
+        database.get("NAME"),
+    )
+    digest = hashlib.sha256(
+        pickle.dumps((tuple(map(str, where)), CODE_VERSION, version, query), protocol=4)
+    ).hexdigest()
     key = f"rollup:{digest}"
     cache = caches[settings.FIGURE_CACHE]
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # the cache is an optimisation: never fail a page for it
+        logger.warning("figure cache: read failed; computing without it", exc_info=True)
+        return compute()
     if found is not None:
         return found
     result = compute()
-    cache.set(key, result, TIMEOUT)
+    try:
+        cache.set(key, result, TIMEOUT)
+    except Exception:
+        logger.warning("figure cache: write failed", exc_info=True)
     return result

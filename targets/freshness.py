@@ -92,12 +92,6 @@ class Freshness:
         return change_is_better(self.figure.target, self.change)
 
     @property
-    def change_label(self) -> str:
-        """The change in words, for screen readers and tooltips."""
-        since = self.previous.as_of if self.previous is not None else None
-        return change_words(self.change, self.better, since)
-
-    @property
     def marks(self) -> str:
         """:func:`marks_html` of this figure (for templates)."""
         return marks_html(self)
@@ -112,8 +106,9 @@ class Freshness:
 
 
 def change_words(change: str | None, better: bool | None, since: datetime.date | None) -> str:
-    """:attr:`Freshness.change_label` from the change, whether it is for the better and
-    the date of the previous figure (computed once by :func:`marks_html`)."""
+    """A figure's change in words (screen readers and tooltips), from the change, whether
+    it is for the better and the date of the previous figure (computed once by
+    :func:`marks_html`)."""
     if change is None:
         return _("Chưa có số liệu kỳ trước để so sánh")
     since = date(since)

@@ -21,12 +21,13 @@ queryset's filters):
 unit's approved entries, the same SQL everywhere).
 
 With ``settings.FIGURE_CACHE`` set, results are kept in that shared cache, keyed on the
-data version, the database and the query (``targets.figure_cache``).
+data version, the database, this code and the question (``targets.figure_cache``).
 """
 
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 
 from targets import figure_cache, periods
@@ -35,9 +36,6 @@ from targets.models.entry_queries import current_period_q, target_filter_sql, un
 from targets.models.units import reporting_level_sql
 
 BY = (None, "district", "period")
-# Part of the figure cache's key: change it whenever the rows' form or meaning changes
-# (``prepare_server`` also empties the figure cache on every deploy).
-ROW_FORMAT = 1
 
 # Every row of ``rollup`` carries these (plus ``target``, and ``district`` or
 # ``period_end`` when grouped by them).
@@ -86,8 +84,13 @@ def rollup(
     alias = router.db_for_read(ProgressEntry)
     vendor = connections[alias].vendor
     # What defines the result, for the shared figure cache (off by default).
-    unit_filter = None if units is None else units.order_by().values("pk").query.sql_with_params()
-    query = (ROW_FORMAT, vendor, by, as_of, target_filter, unit_filter)
+    try:
+        unit_filter = (
+            None if units is None else units.order_by().values("pk").query.sql_with_params()
+        )
+    except EmptyResultSet:  # no unit at all (``.none()``, an empty list)
+        return []
+    query = (vendor, by, as_of, target_filter, unit_filter)
 
     def compute():
         if by == "period":

@@ -1,5 +1,9 @@
 """The shared figure cache (issue 19): roll-ups keyed on the data version, which the
-database's triggers bump on every write that can change a roll-up, whatever makes it."""
+database's triggers bump with every committed write that can change a roll-up, whatever
+makes it.
+
+The triggers bump at commit on PostgreSQL (deferred), and the cache is bypassed inside a
+transaction, so these tests commit for real (``seeded_transactional_db``)."""
 
 import datetime
 import uuid
@@ -32,7 +36,7 @@ def figure_cache(backend="django.core.cache.backends.locmem.LocMemCache", locati
 
 
 @pytest.fixture
-def version_row(db):
+def version_row(seeded_transactional_db):
     """The row the triggers bump (a transactional test elsewhere may have flushed it)."""
     DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
     return lambda: DataVersion.current()
@@ -54,7 +58,6 @@ def figures(cqs):
 # --- The triggers -----------------------------------------------------------------
 
 
-@pytest.mark.django_db
 def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, unit, cast):
     entry = ProgressEntry.objects.create(
         target=cqs,
@@ -78,7 +81,6 @@ def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, un
     assert version_row() > approved
 
 
-@pytest.mark.django_db
 def test_every_way_of_writing_an_approved_entry_bumps_it(version_row, cqs, unit, admin_user):
     approved = ProgressEntry.objects.filter(target=cqs, status=ProgressEntry.Status.APPROVED)
     steps = [
@@ -117,7 +119,6 @@ def _raw_update(cqs):
         )
 
 
-@pytest.mark.django_db
 def test_drafts_leave_the_version_alone(version_row, cqs, unit, admin_user, make_entry):
     before = version_row()
     draft = make_entry(
@@ -131,7 +132,6 @@ def test_drafts_leave_the_version_alone(version_row, cqs, unit, admin_user, make
 # --- The cache ----------------------------------------------------------------------
 
 
-@pytest.mark.django_db
 def test_a_warm_roll_up_runs_no_query_of_its_own_and_is_the_same(version_row, cqs):
     fresh = figures(cqs)
     with figure_cache():
@@ -143,7 +143,6 @@ def test_a_warm_roll_up_runs_no_query_of_its_own_and_is_the_same(version_row, cq
         assert "targets_dataversion" in captured.captured_queries[0]["sql"]
 
 
-@pytest.mark.django_db
 def test_an_approval_is_seen_at_once(version_row, cqs, unit, cast):
     with figure_cache():
         before = figures(cqs)[0]
@@ -167,7 +166,6 @@ def test_an_approval_is_seen_at_once(version_row, cqs, unit, cast):
         assert figures(cqs)[0]["numerator_sum"] == 40
 
 
-@pytest.mark.django_db
 def test_different_questions_never_share_an_answer(version_row, cqs, unit):
     with figure_cache():
         city = figures(cqs)
@@ -180,8 +178,7 @@ def test_different_questions_never_share_an_answer(version_row, cqs, unit):
     assert "district" in by_district[0]
 
 
-@pytest.mark.django_db
-def test_without_the_version_row_nothing_is_cached(cqs):
+def test_without_the_version_row_nothing_is_cached(version_row, cqs):
     DataVersion.objects.all().delete()
     with figure_cache():
         figures(cqs)
@@ -190,7 +187,6 @@ def test_without_the_version_row_nothing_is_cached(cqs):
     assert len(captured.captured_queries) == 2  # the version (missing), the roll-up
 
 
-@pytest.mark.django_db
 def test_pages_read_the_same_with_the_cache_warm(version_row, manager_client, cqs):
     url = "/?plan=kh74-2022&as_of=2022-12-31"
     plain = manager_client.get(url).content
@@ -202,7 +198,6 @@ def test_pages_read_the_same_with_the_cache_warm(version_row, manager_client, cq
     assert strip(warm).count(b"40,00") == strip(plain).count(b"40,00")
 
 
-@pytest.mark.django_db
 def test_redis_round_trip(version_row, cqs):
     """The cache ``make serve`` uses with REDIS_URL: Redis, through Django's backend."""
     redis = pytest.importorskip("redis")
@@ -216,3 +211,35 @@ def test_redis_round_trip(version_row, cqs):
             assert figures(cqs) == fresh
         assert len(captured.captured_queries) == 1
         caches["figures"].clear()
+
+
+def test_the_version_only_grows(version_row, cqs):
+    """Each bump takes at least the clock in microseconds: a database restored from an
+    older dump (a lower version) never repeats a version it has had since."""
+    DataVersion.objects.filter(pk=1).update(version=5)
+    ProgressEntry.objects.filter(target=cqs).update(note="khôi phục")
+    assert version_row() > 1_700_000_000 * 10**6
+
+
+def test_no_unit_no_figures(version_row, cqs):
+    assert rollup(as_of=AS_OF, targets=[cqs], units=[]) == []
+    assert rollup(as_of=AS_OF, targets=[cqs], units=AdministrativeUnit.objects.none()) == []
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_nothing_is_cached(target, unit, make_entry):
+    """A transaction sees its own writes before the version shows them."""
+    DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), numerator=30, denominator=60)
+    with figure_cache():
+        first = figures(cqs)
+        make_entry(cqs, unit("11332"), numerator=10, denominator=40)
+        assert figures(cqs)[0]["units_with_figure"] == first[0]["units_with_figure"] + 1
+
+
+def test_without_redis_pages_still_have_their_figures(version_row, cqs, caplog):
+    fresh = figures(cqs)
+    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:1/0"):
+        assert figures(cqs) == fresh
+    assert "figure cache: read failed" in caplog.text

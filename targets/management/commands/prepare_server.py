@@ -10,7 +10,6 @@ Never the demo accounts or demo entries.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -61,9 +60,6 @@ class Command(BaseCommand):
             call_command("setup_roles")
             call_command("loaddata", *SEED_FIXTURES)
             call_command("record_reference_history")
-        if settings.FIGURE_CACHE:
-            # A deploy may change how figures are computed: start from an empty cache.
-            caches[settings.FIGURE_CACHE].clear()
         demo = get_user_model().objects.filter(username__in=DEMO_USERNAMES, is_active=True)
         if demo.exists():
             self.stderr.write(
