@@ -10,7 +10,7 @@ query. The key holds:
   unit or membership; whatever code path or raw SQL makes it. It only grows, also
   across a restore from an older dump;
 - the database (engine, host, port and name), so that two databases never share figures;
-- the code that computes roll-ups (:data:`CODE_VERSION`, a digest of its modules'
+- the code that computes the figures (:func:`code_version`, a digest of its modules'
   source), so that a new release never reads an older one's figures;
 - the question: the backend, the grouping, the date and the compiled SQL (with its
   parameters) of the targets and units asked about.
@@ -31,42 +31,33 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
-from targets import periods
-from targets.models import DataVersion, entry_queries, units
+from targets.models import DataVersion
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 24 * 3600
 
 
-def _code_version() -> str:
-    from targets import rollup
-
-    source = "".join(
-        inspect.getsource(module) for module in (rollup, entry_queries, units, periods)
-    )
+def code_version(*modules) -> str:
+    """A digest of the source of ``modules``: the code behind the cached figures."""
+    source = "".join(inspect.getsource(module) for module in modules)
     return hashlib.sha256(source.encode()).hexdigest()[:16]
-
-
-CODE_VERSION = None  # computed on first use (rollup imports this module)
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "FIGURE_CACHE", None))
 
 
-def cached(alias: str, query: tuple, compute):
+def cached(alias: str, code: str, query: tuple, compute):
     """``compute()``, or its earlier result for the same ``query`` (a tuple of the SQL
-    and parameters that define it) on the same database, code and data version."""
-    global CODE_VERSION
+    and parameters that define it) on the same database, ``code`` (:func:`code_version`
+    of the modules that compute it) and data version."""
     connection = connections[alias]
     if not enabled() or connection.in_atomic_block:
         return compute()
     version = DataVersion.current(using=alias)
     if version is None:
         return compute()
-    if CODE_VERSION is None:
-        CODE_VERSION = _code_version()
     database = connection.settings_dict
     where = (
         database.get("ENGINE"),
@@ -75,7 +66,7 @@ def cached(alias: str, query: tuple, compute):
         database.get("NAME"),
     )
     digest = hashlib.sha256(
-        pickle.dumps((tuple(map(str, where)), CODE_VERSION, version, query), protocol=4)
+        pickle.dumps((tuple(map(str, where)), code, version, query), protocol=4)
     ).hexdigest()
     key = f"rollup:{digest}"
     cache = caches[settings.FIGURE_CACHE]

@@ -25,6 +25,7 @@ data version, the database, this code and the question (``targets.figure_cache``
 """
 
 import datetime
+import sys
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +33,8 @@ from django.db import connections, models, router
 
 from targets import figure_cache, periods
 from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.models import entry_queries as entry_queries_module
+from targets.models import units as units_module
 from targets.models.entry_queries import current_period_q, target_filter_sql, unit_filter_sql
 from targets.models.units import reporting_level_sql
 
@@ -99,7 +102,7 @@ def rollup(
             return _rollup_by_probes(target_filter, as_of, units, by, alias)
         return _rollup_over_latest(targets, as_of, units, by, alias)
 
-    return figure_cache.cached(alias, query, compute)
+    return figure_cache.cached(alias, CODE_VERSION, query, compute)
 
 
 def _of_plan(targets, plan):
@@ -239,3 +242,10 @@ def merge_rows(rows) -> dict:
         values = [row[key] for row in rows if row[key] is not None]
         merged[key] = max(values) if values else None
     return merged
+
+
+# The code behind every roll-up, part of the figure cache's key (a new release never
+# reads figures an older one computed).
+CODE_VERSION = figure_cache.code_version(
+    sys.modules[__name__], entry_queries_module, units_module, periods
+)
