@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from targets import deadlines, periods
+from targets import deadlines
 from targets.models import ProgressEntry
 
 HUNDRED = Decimal(100)
@@ -51,13 +51,14 @@ def is_late(state: str, submitted_on: datetime.date | None, target, period_end, 
     return deadlines.Due.of(target, period_end).late(submitted_on, state in SENT, as_of)
 
 
-def entry_states(targets, units, as_of: datetime.date) -> dict[tuple[int, int], tuple]:
+def entry_states(targets, units, due: dict) -> dict[tuple[int, int], tuple]:
     """{(target id, unit id): (status, submitted_on)} of the entries, of any status, of
-    the period due of each target on ``as_of``; ``submitted_on`` is the day it was last
-    sent, in the site's time zone (computed by the database). One query."""
+    each target's period due (``due``: {target id: ``deadlines.Due``}); ``submitted_on``
+    is the day it was last sent, in the site's time zone (computed by the database).
+    One query."""
     by_period = defaultdict(list)
     for target in targets:
-        by_period[periods.latest_period_end(target.frequency, as_of)].append(target.pk)
+        by_period[due[target.pk].period_end].append(target.pk)
     # The very (period, targets) asked about: one range of ``targets_entry_period`` each.
     due = Q(pk__in=[])
     for period_end, ids in by_period.items():
@@ -124,7 +125,7 @@ def report_figures(targets, as_of: datetime.date, units) -> list[Report]:
     due = {target.id: deadlines.target_due(target, as_of) for target in targets}
     targets = [target for target in targets if due[target.id].is_due]
     unit_list = list(units.select_related("parent"))
-    states = entry_states(targets, units, as_of) if targets else {}
+    states = entry_states(targets, units, due) if targets else {}
     levels = {target.reporting_units for target in targets}
     approved = ProgressEntry.Status.APPROVED
     state_of = {state.value: state for state in EntryState}
