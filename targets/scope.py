@@ -392,10 +392,14 @@ def entry_permissions(user, entry) -> frozenset[str]:
 @dataclass
 class Scope:
     """What a manager sees: ``unit`` (the city, or the top unit of their memberships)
-    and ``units``, every unit they may open (:func:`visible_units`)."""
+    and ``units``, every unit they may open (:func:`visible_units`). ``key`` names
+    ``units`` for a cache (``targets.page_cache``): ``("all",)`` for those who see
+    everything, else the ids of the units their memberships are on, from which
+    ``units`` follows."""
 
     unit: AdministrativeUnit
     units: QuerySet
+    key: tuple = ()
 
     @property
     def whole_city(self) -> bool:
@@ -419,11 +423,11 @@ def read_scope(user) -> Scope:
         city = AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.CITY).first()
         if city is None:
             raise Http404(_("Chưa có đơn vị hành chính nào."))
-        return Scope(unit=city, units=units)
-    roots = member_units(user)[:1]
+        return Scope(unit=city, units=units, key=("all",))
+    roots = list(member_units(user))
     if not roots:
         raise PermissionDenied(_("Bạn chưa được phân quyền xem đơn vị nào."))
-    return Scope(unit=roots[0], units=units)
+    return Scope(unit=roots[0], units=units, key=tuple(sorted(unit.pk for unit in roots)))
 
 
 def report_unit(user, unit: AdministrativeUnit | None = None) -> AdministrativeUnit | None:

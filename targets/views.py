@@ -11,12 +11,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from targets import deadlines
+from targets import deadlines, page_cache
 from targets.charts import BAR_LEGEND, LOWER_IS_BETTER_LEGEND, line_charts, progress_bar
 from targets.completeness import (
     EntryState,
@@ -90,31 +92,45 @@ def dashboard(request):
     scope = read_scope(request.user)
     period, landing = landing_period(request.GET, Plan.objects.all())
     context = {"period": period, "scope": scope, "landing": landing}
-    if period.plan is not None:
-        targets = Target.objects.filter(plan=period.plan)
-        districts = scoped_districts(scope, period.as_of)
-        figures, league = plan_overview(targets, period.as_of, districts, within=scope.within)
-        figures = scoped(figures, scope)
-        previous, previous_districts = previous_overview(
-            figures, period.as_of, districts, within=scope.within
-        )
-        attach(figures, previous, key=lambda f: f.target.pk)
-        scorecard = district_scorecard(league, previous_districts)
-        table = ScorecardGridTable(scorecard, period_query=period.query, prefix="grid-")
-        RequestConfig(request, paginate=False).configure(table)
-        context |= {
-            "summaries": [
-                (summary, [progress_bar(f) for f in summary.figures])
-                for summary in pillar_summaries(figures)
-            ],
-            "total": len(figures),
-            "has_figures": any(f.value is not None for f in figures),
-            "scorecard": scorecard,
-            "scorecard_table": table,
-            "bar_legend": BAR_LEGEND,
-            "lower_is_better_legend": LOWER_IS_BETTER_LEGEND,
-        }
+    context["content"] = page_cache.content(
+        request,
+        scope,
+        lambda: render_to_string(
+            "targets/target_dashboard_content.html",
+            context | dashboard_context(request, period, scope),
+            request,
+        ),
+    )
     return render(request, "targets/target_dashboard.html", context)
+
+
+def dashboard_context(request, period, scope) -> dict:
+    """The dashboard's figures: pillar summaries, a bar per target, the districts' grid."""
+    if period.plan is None:
+        return {}
+    targets = Target.objects.filter(plan=period.plan)
+    districts = scoped_districts(scope, period.as_of)
+    figures, league = plan_overview(targets, period.as_of, districts, within=scope.within)
+    figures = scoped(figures, scope)
+    previous, previous_districts = previous_overview(
+        figures, period.as_of, districts, within=scope.within
+    )
+    attach(figures, previous, key=lambda f: f.target.pk)
+    scorecard = district_scorecard(league, previous_districts)
+    table = ScorecardGridTable(scorecard, period_query=period.query, prefix="grid-")
+    RequestConfig(request, paginate=False).configure(table)
+    return {
+        "summaries": [
+            (summary, [progress_bar(f) for f in summary.figures])
+            for summary in pillar_summaries(figures)
+        ],
+        "total": len(figures),
+        "has_figures": any(f.value is not None for f in figures),
+        "scorecard": scorecard,
+        "scorecard_table": table,
+        "bar_legend": BAR_LEGEND,
+        "lower_is_better_legend": LOWER_IS_BETTER_LEGEND,
+    }
 
 
 class PageSizePaginator(Paginator):
@@ -131,9 +147,33 @@ MAX_PER_PAGE = 200
 
 class ManagerPageMixin:
     """Reads the scope and the period before the page runs; computes the table rows
-    once per request (the page and its export share them)."""
+    once per request (the page and its export share them).
+
+    The page is ``template_name`` (the frame, with the person's name and forms) around
+    ``content_template_name`` (the figures), which ``targets.page_cache`` keeps for
+    everyone asking the same question of the same data. Downloads are never kept."""
 
     table_pagination = {"per_page": 25, "paginator_class": PageSizePaginator}
+    content_template_name = None
+
+    def get(self, request, *args, **kwargs):
+        if self.export_trigger_param in request.GET:
+            return super().get(request, *args, **kwargs)
+
+        def render_content():
+            return super(ManagerPageMixin, self).get(request, *args, **kwargs).rendered_content
+
+        content = page_cache.content(request, self.scope, render_content)
+        return TemplateResponse(
+            request, self.template_name, self.get_frame_data() | {"content": content}
+        )
+
+    def get_template_names(self):
+        return [self.content_template_name]
+
+    def get_frame_data(self) -> dict:
+        """The frame's context (the content's is :meth:`get_context_data`)."""
+        return {"period": self.period, "scope": self.scope}
 
     def dispatch(self, request, *args, **kwargs):
         self.scope = read_scope(request.user)
@@ -163,6 +203,7 @@ class TargetListView(
     table_class = TargetTable
     filterset_class = TargetFilter
     template_name = "targets/target_list.html"
+    content_template_name = "targets/target_list_content.html"
     export_name = "chi-tieu"
     export_title = gettext_lazy("Bảng chỉ tiêu")
 
@@ -186,6 +227,7 @@ class TargetDetailView(
     table_class = TargetUnitTable
     filterset_class = UnitFilter
     template_name = "targets/target_detail.html"
+    content_template_name = "targets/target_detail_content.html"
 
     def get_queryset(self):
         return self.scope.narrow(
@@ -207,6 +249,9 @@ class TargetDetailView(
 
     def get_table_kwargs(self):
         return {"extra_columns": [("source", SourceColumn())]}
+
+    def get_frame_data(self):
+        return super().get_frame_data() | {"target": self.target}
 
     def get_rows(self):
         as_of, units = self.period.as_of, self.get_queryset()
@@ -266,6 +311,7 @@ class UnitScorecardView(
     table_class = ScorecardTable
     filterset_class = ScorecardFilter
     template_name = "targets/administrativeunit_scorecard.html"
+    content_template_name = "targets/administrativeunit_scorecard_content.html"
 
     def get(self, request, *args, **kwargs):
         self.unit = get_object_or_404(
@@ -280,6 +326,9 @@ class UnitScorecardView(
 
     def get_table_kwargs(self):
         return {"extra_columns": [("source", SourceColumn())]}
+
+    def get_frame_data(self):
+        return super().get_frame_data() | {"unit": self.unit}
 
     def get_rows(self):
         as_of, unit = self.period.as_of, self.unit
@@ -335,6 +384,7 @@ class CompletenessView(
     table_class = CompletenessTable
     filterset_class = CompletenessFilter
     template_name = "targets/progressentry_completeness.html"
+    content_template_name = "targets/progressentry_completeness_content.html"
     export_name = "chua-bao-cao"
     export_title = gettext_lazy("Đơn vị chưa báo cáo")
 

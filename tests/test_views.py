@@ -81,7 +81,7 @@ def test_home_is_the_dashboard(manager_client):
     assert reverse("targets:dashboard") == "/"
     response = manager_client.get("/")
     assert response.status_code == 200
-    assert "targets/target_dashboard.html" in [t.name for t in response.templates]
+    assert "targets/target_dashboard_content.html" in [t.name for t in response.templates]
 
 
 # Queries every page starts with: session, user, plan-administrator group check, the

@@ -1,0 +1,74 @@
+"""The manager pages' content kept in the figure cache, correct by construction.
+
+A manager page (dashboard, target table, target detail, unit page, completeness) is
+the site's frame (``base.html``: the person's name, the language switcher, the logout
+form and its CSRF token) around its content: the figures, tables and charts of one
+question. The content is rendered from the database and from nothing else of the
+person than their scope, so it can be shared by everyone who asks the same question
+of the same data. :func:`content` renders it once and keeps it in
+:func:`targets.figure_cache.cached`, under:
+
+- the figure cache's own parts: the database, its data version (bumped by the
+  triggers of every committed write that can change a figure, a unit or a plan) and
+  nothing inside a transaction;
+- the release (:func:`release`): a digest of the project's code, templates and
+  compiled translations and of the rendering libraries' versions;
+- the question (:func:`question`): the path, every query parameter, the language,
+  today's date (statuses and "latest period" marks read it when no date is asked)
+  and the scope's key (:attr:`targets.scope.Scope.key`: who may see which units).
+
+The frame is rendered for each request. Downloads (``?_export=``) never go through it.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+import django
+import django_filters
+import django_tables2
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from targets.figure_cache import cached
+
+# What the content is made of: the code, the templates and the compiled catalogues.
+SOURCES = ("targets", "tracker", "locale")
+SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo"}
+
+
+@functools.cache
+def release() -> str:
+    """A digest of every file the content is rendered from, and of the versions of the
+    libraries that render it (read once per process: a release restarts the servers)."""
+    digest = hashlib.sha256()
+    for name in (django.__version__, django_tables2.__version__, django_filters.__version__):
+        digest.update(name.encode())
+    root = Path(settings.BASE_DIR)
+    for top in SOURCES:
+        for path in sorted((root / top).rglob("*")):
+            if path.suffix in SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def question(request, scope) -> tuple:
+    """What the content of ``request``'s page depends on, besides the data and the code."""
+    return (
+        "page",
+        request.path,
+        tuple(sorted((key, tuple(values)) for key, values in request.GET.lists())),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        scope.key,
+    )
+
+
+def content(request, scope, render) -> str:
+    """``render()`` (the page's content, HTML), or the same content rendered earlier for
+    the same question on the same data and release."""
+    html = cached(DEFAULT_DB_ALIAS, release(), question(request, scope), lambda: str(render()))
+    return mark_safe(html)  # noqa: S308 -- HTML our templates rendered

@@ -1,0 +1,213 @@
+"""The manager pages' content in the figure cache (issue 19, ``targets.page_cache``).
+
+The content is shared by everyone who asks the same question of the same data with the
+same scope; the frame (name, language switcher, logout form) is each person's own. The
+cache is keyed on the data version, so these tests commit for real."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from targets import page_cache, services
+from targets.models import DataVersion, ProgressEntry
+from targets.page_cache import question, release
+from targets.scope import read_scope
+from tests.test_figure_cache import figure_cache
+from tests.test_views import PAGES
+
+AS_OF = datetime.date(2022, 12, 31)
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+@pytest.fixture
+def data(seeded_transactional_db, target, unit, make_entry):
+    """The version row, and CQS-03c with approved figures of two communes of 304 and
+    one of another district (30/60, 10/40 and 20/50)."""
+    DataVersion.objects.get_or_create(pk=1, defaults={"version": 0})
+    cqs = target("CQS-03c")
+    make_entry(cqs, unit("11329"), numerator=30, denominator=60)
+    make_entry(cqs, unit("11332"), numerator=10, denominator=40)
+    make_entry(cqs, unit("11401"), numerator=20, denominator=50)
+    return cqs
+
+
+def client_of(user, language="vi"):
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client
+
+
+def body(response) -> bytes:
+    """The page without its CSRF token (a new one is written into each response)."""
+    assert response.status_code == 200
+    return CSRF.sub(b"", response.content)
+
+
+def content_of(response) -> bytes:
+    html = response.content
+    return html[html.index(b'<main id="main">') : html.index(b"</main>")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_warm_page_is_the_cold_page_and_skips_the_figures(data, cast, name):
+    client = client_of(cast.city_viewer)
+    url = PAGES[name]
+    plain = body(client.get(url))
+    with figure_cache():
+        with CaptureQueriesContext(connection) as cold_queries:
+            cold = body(client.get(url))
+        with CaptureQueriesContext(connection) as warm_queries:
+            warm = body(client.get(url))
+    assert plain == cold == warm
+    assert b"<table" in warm or name == "dashboard"
+    # Warm: the session, the person, their scope, the plans (and on the target and
+    # unit pages the object asked for), the data version; none of the figures'.
+    warm_count = len(warm_queries.captured_queries)
+    assert warm_count <= {"target-detail": 9, "unit-detail": 7}.get(name, 6), warm_count
+    assert warm_count < len(cold_queries.captured_queries)
+    assert not any("targets_entry" in q["sql"] for q in warm_queries.captured_queries)
+
+
+def test_an_approval_is_seen_at_once(data, cast, unit):
+    client = client_of(cast.city_viewer)
+    url = PAGES["target-detail"]
+    with figure_cache():
+        before = client.get(url).content
+        assert b"20,00" not in content_of(client.get(url))
+        entry = ProgressEntry.objects.create(
+            target=data,
+            unit=unit("11338"),
+            period_end=AS_OF,
+            numerator=Decimal(4),
+            denominator=Decimal(20),
+            value=Decimal(20),
+            status=ProgressEntry.Status.SUBMITTED,
+            created_by=cast.reporter,
+        )
+        assert client.get(url).content.count(b"11338") == before.count(b"11338")
+        services.entry_approve(entry=entry, user=cast.city_reviewer, note="")
+        after = client.get(url)
+    assert b"20,00" in content_of(after)
+    assert content_of(client.get(url)) == content_of(after)  # as the database says, uncached
+
+
+def test_each_scope_has_its_own_content_and_each_person_their_frame(data, cast, make_user):
+    """A district's viewer never reads the city's content, though the URL is the same;
+    two people of the same scope share the content, each in their own frame."""
+    url = PAGES["target-list"]
+    with figure_cache():
+        city = content_of(client_of(cast.city_viewer).get(url))
+        district = client_of(cast.viewer).get(url)
+        other = make_user("other.viewer", memberships=[("304", "viewer")])
+        with CaptureQueriesContext(connection) as shared_queries:
+            shared = client_of(other).get(url)
+    assert city != content_of(district)
+    assert "Ngô Quyền" in content_of(district).decode()
+    assert content_of(shared) == content_of(district)
+    assert b"Other.Viewer" not in district.content and b"other.viewer" in shared.content
+    assert b"Viewer" in district.content
+    assert not any("targets_entry" in q["sql"] for q in shared_queries.captured_queries)
+
+
+def test_the_plan_administrator_and_the_city_share_nothing_but_see_alike(data, cast):
+    """Seeing everything is its own scope key, even where the figures agree."""
+    admin = read_scope(cast.plan_admin)
+    city = read_scope(cast.city_viewer)
+    assert admin.key == ("all",) and city.key == (city.unit.pk,)
+    assert admin.key != city.key
+
+
+def test_each_language_has_its_own_content(data, cast):
+    url = PAGES["dashboard"]
+    with figure_cache():
+        vietnamese = client_of(cast.city_viewer).get(url).content.decode()
+        english = client_of(cast.city_viewer, "en").get(url).content.decode()
+    assert "Tiến độ từng chỉ tiêu" in vietnamese and "Tiến độ từng chỉ tiêu" not in english
+    assert "Progress of each target" in english
+
+
+def test_downloads_are_never_kept(data, cast):
+    client = client_of(cast.city_viewer)
+    with figure_cache():
+        client.get(PAGES["target-list"])
+        response = client.get(PAGES["target-list"] + "&_export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "CQS-03c" in response.content.decode("utf-8-sig")
+
+
+def test_out_of_scope_is_refused_warm_or_cold(data, cast):
+    """The scope is read before the cache: a page another person warmed is still a 404
+    for someone outside its unit."""
+    url = "/don-vi/305/?plan=kh74-2022&as_of=2022-12-31"
+    with figure_cache():
+        assert client_of(cast.city_viewer).get(url).status_code == 200
+        assert client_of(cast.viewer).get(url).status_code == 404
+
+
+def test_the_question_names_everything_but_the_data_and_the_code(rf, data, cast, monkeypatch):
+    scope = read_scope(cast.viewer)
+    ask = lambda url, **kw: question(rf.get(url, **kw), scope)  # noqa: E731
+    assert ask("/chi-tieu/?plan=a&as_of=b") == ask("/chi-tieu/?as_of=b&plan=a")
+    assert ask("/chi-tieu/?plan=a") != ask("/chi-tieu/?plan=a&page=2")
+    assert ask("/chi-tieu/?plan=a") != ask("/?plan=a")
+    assert ask("/chi-tieu/?plan=a&p=1&p=2") != ask("/chi-tieu/?plan=a&p=2")
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = ask("/chi-tieu/")
+    assert english != ask("/chi-tieu/")
+    assert scope.key in ask("/chi-tieu/")
+    today = ask("/chi-tieu/")
+    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: datetime.date(2030, 1, 1))
+    assert ask("/chi-tieu/") != today  # "today" and "latest period" change with the day
+
+
+def test_the_release_digests_the_templates(tmp_path):
+    """A new template (or code, or translation) is a new release: no page rendered by the
+    old one is read again."""
+    (tmp_path / "targets" / "templates").mkdir(parents=True)
+    page = tmp_path / "targets" / "templates" / "page.html"
+    page.write_text("<p>một</p>")
+    with override_settings(BASE_DIR=tmp_path):
+        first = release.__wrapped__()
+        page.write_text("<p>hai</p>")
+        second = release.__wrapped__()
+        (tmp_path / "locale").mkdir()
+        (tmp_path / "locale" / "django.mo").write_bytes(b"\x00")
+        third = release.__wrapped__()
+    assert len({first, second, third}) == 3
+
+
+def test_redis_round_trip_of_a_page(data, cast):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    client = client_of(cast.city_viewer)
+    url = PAGES["dashboard"]
+    plain = body(client.get(url))
+    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15"):
+        try:
+            assert body(client.get(url)) == plain
+            with CaptureQueriesContext(connection) as captured:
+                assert body(client.get(url)) == plain
+            assert not any("targets_entry" in q["sql"] for q in captured.captured_queries)
+        finally:
+            caches["figures"].clear()
+
+
+def test_without_redis_the_page_is_rendered(data, cast, caplog):
+    client = client_of(cast.city_viewer)
+    plain = body(client.get(PAGES["unit-detail"]))
+    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:1/0"):
+        assert body(client.get(PAGES["unit-detail"])) == plain
+    assert "figure cache: read failed" in caplog.text
+    assert page_cache.release()
