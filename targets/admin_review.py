@@ -26,9 +26,10 @@ from targets.forms import default_plan
 from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
 
 # The queue shows this many entries at most (oldest periods first); the rest come up as
-# these are approved or returned. A hundred is a sitting's work, and keeps the page
-# within its budget at city scale (issue 19: 200 rows cost 40% more to write).
-QUEUE_LIMIT = 100
+# these are approved or returned, and the page says how many wait in all. Fifty is a
+# sitting's work, and keeps the page within its budget under load at city scale
+# (issue 19: the rows are most of the page's cost; 100 rows took twice as long).
+QUEUE_LIMIT = 50
 PREVIOUS_FIELDS = ("numerator", "denominator", "value", "period_end")
 
 

@@ -17,7 +17,8 @@ of the same data. :func:`content` renders it once and keeps it in
   today's date (statuses and "latest period" marks read it when no date is asked)
   and the scope's key (:attr:`targets.scope.Scope.key`: who may see which units).
 
-The frame is rendered for each request. Downloads (``?_export=``) never go through it.
+The frame is rendered for each request. A page's downloads (``?_export=csv`` or
+``xlsx``: the same rows as the page) are kept the same way, by :func:`kept`.
 """
 
 import functools
@@ -67,8 +68,14 @@ def question(request, scope) -> tuple:
     )
 
 
+def kept(request, scope, compute):
+    """``compute()`` (anything pickle writes), or what it returned earlier for the same
+    question on the same data and release."""
+    return cached(DEFAULT_DB_ALIAS, release(), question(request, scope), compute)
+
+
 def content(request, scope, render) -> str:
     """``render()`` (the page's content, HTML), or the same content rendered earlier for
     the same question on the same data and release."""
-    html = cached(DEFAULT_DB_ALIAS, release(), question(request, scope), lambda: str(render()))
+    html = kept(request, scope, lambda: str(render()))
     return mark_safe(html)  # noqa: S308 -- HTML our templates rendered

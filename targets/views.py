@@ -9,7 +9,7 @@ Table pages are django-tables2 + django-filter class views that export their row
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -151,14 +151,25 @@ class ManagerPageMixin:
 
     The page is ``template_name`` (the frame, with the person's name and forms) around
     ``content_template_name`` (the figures), which ``targets.page_cache`` keeps for
-    everyone asking the same question of the same data. Downloads are never kept."""
+    everyone asking the same question of the same data, and so are its downloads."""
 
     table_pagination = {"per_page": 25, "paginator_class": PageSizePaginator}
     content_template_name = None
 
     def get(self, request, *args, **kwargs):
-        if self.export_trigger_param in request.GET:
-            return super().get(request, *args, **kwargs)
+        export_format = request.GET.get(self.export_trigger_param)
+        if export_format is not None:
+            if not self.export_class.is_valid_format(export_format):
+                return super().get(request, *args, **kwargs)  # the page, as django-tables2 does
+
+            def download():
+                response = super(ManagerPageMixin, self).get(request, *args, **kwargs)
+                return response.content, response["Content-Type"], response["Content-Disposition"]
+
+            body, content_type, disposition = page_cache.kept(request, self.scope, download)
+            return HttpResponse(
+                body, content_type=content_type, headers={"Content-Disposition": disposition}
+            )
 
         def render_content():
             return super(ManagerPageMixin, self).get(request, *args, **kwargs).rendered_content

@@ -51,19 +51,20 @@ def test_entry_list_counts_up_to_the_cap_and_says_more_than(cast, login, admin_u
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL)
     cl = response.context["cl"]
-    assert (cl.result_count, cl.paginator.capped, cl.paginator.num_pages) == (300, True, 3)
+    assert cl.paginator.per_page == 50
+    assert (cl.result_count, cl.paginator.capped, cl.paginator.num_pages) == (300, True, 6)
     html = response.content.decode()
     assert "hơn 300 số liệu" in html and "hơn 300 kết quả" in html
     assert "Chọn mọi số liệu khớp bộ lọc (hơn 300)" in html
-    assert 'href="?p=3"' in html and 'href="?p=4"' not in html
+    assert 'href="?p=6"' in html and 'href="?p=7"' not in html
     # The count reads at most cap + 1 rows.
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
     assert len(counts) == 1 and re.search(r"LIMIT 301\b", counts[0])
 
-    last = client.get(URL, {"p": 3})
-    assert last.status_code == 200 and len(last.context["cl"].result_list) == 100
+    last = client.get(URL, {"p": 6})
+    assert last.status_code == 200 and len(last.context["cl"].result_list) == 50
     # Past the last page: Django's "?e=1" redirect; not a page: the first. Never a 500.
-    for page in ("4", "999999", "0", "-1"):
+    for page in ("7", "999999", "0", "-1"):
         assert client.get(URL, {"p": page}).status_code == 302
     assert client.get(URL, {"p": "abc"}).context["cl"].page_num == 1
 

@@ -133,13 +133,33 @@ def test_each_language_has_its_own_content(data, cast):
     assert "Progress of each target" in english
 
 
-def test_downloads_are_never_kept(data, cast):
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_download_is_kept_like_its_page(data, cast, unit, export_format):
+    """The same rows as the page, under the same key plus ``_export``: a warm download
+    is the cold one, reads no entry, and an approval shows in the next one."""
     client = client_of(cast.city_viewer)
+    url = PAGES["target-detail"] + f"&_export={export_format}"
     with figure_cache():
-        client.get(PAGES["target-list"])
-        response = client.get(PAGES["target-list"] + "&_export=csv")
-    assert response["Content-Type"].startswith("text/csv")
-    assert "CQS-03c" in response.content.decode("utf-8-sig")
+        cold = client.get(url)
+        with CaptureQueriesContext(connection) as warm_queries:
+            warm = client.get(url)
+        entry = ProgressEntry.objects.get(target=data, unit=unit("11329"))
+        services.entry_reopen(entry=entry, user=cast.city_reviewer, reason="Sai mẫu số")
+        after = client.get(url)
+    assert cold.status_code == warm.status_code == 200
+    assert cold.content == warm.content and cold.content != after.content
+    for header in ("Content-Type", "Content-Disposition"):
+        assert cold[header] == warm[header] == after[header]
+    assert "chi-tieu-CQS-03c_kh74-2022_2022-12-31" in warm["Content-Disposition"]
+    assert not any("targets_entry" in q["sql"] for q in warm_queries.captured_queries)
+    if export_format == "csv":
+        assert "11329" in cold.content.decode("utf-8-sig")
+
+
+def test_an_unknown_download_format_is_the_page(data, cast):
+    with figure_cache():
+        response = client_of(cast.city_viewer).get(PAGES["target-list"] + "&_export=pdf")
+    assert response.status_code == 200 and b"<table" in response.content
 
 
 def test_out_of_scope_is_refused_warm_or_cold(data, cast):
