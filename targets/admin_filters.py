@@ -53,8 +53,13 @@ class ScopedTargetFilter(admin.SimpleListFilter):
         plan = chosen_plan(request)
         if plan is None:
             return []
+        # The units of the reporter and reviewer scopes, as the entry list read them.
+        user = request.user
+        units = None
+        if not scope.sees_everything(user):
+            units = [u for u in scope.admin_scope_units(user) if u.as_reporter or u.as_reviewer]
         roles = [scope.REPORTER, scope.REVIEWER]
-        targets = scope.visible_targets(request.user, roles).filter(plan=plan)
+        targets = scope.visible_targets(user, roles, units=units).filter(plan=plan)
         ordered = targets.order_by("pillar__order", "order", "code")
         return [(t.pk, f"{t.code} · {t.display_name}") for t in ordered]
 

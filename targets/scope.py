@@ -38,7 +38,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from targets.models import AdministrativeUnit, Membership, ProgressEntry, StatusReport, Target
-from targets.models.units import REPORTING_LEVEL_KEYS
+from targets.models.units import REPORTING_LEVEL_KEYS, level_reports
 from targets.roles import APPROVE, CHANGE, PLAN_ADMINISTRATORS, REOPEN, RETURN, SUBMIT, VIEW
 
 REPORTER = Membership.Role.REPORTER
@@ -149,13 +149,31 @@ def admin_units(user) -> QuerySet:
     )
 
 
-def visible_targets(user, roles=None) -> QuerySet:
+def visible_targets(user, roles=None, *, units=None) -> QuerySet:
     """Targets ``user`` works on (with one of ``roles``, if given): those reported at
     a level where a unit of its scope sits, and the city-wide targets a unit of its
-    scope leads. Every target for :func:`sees_everything`. Lazy: no query of its own."""
+    scope leads. Every target for :func:`sees_everything`. Lazy: no query of its own.
+
+    ``units``: the units of that scope when already read (:class:`AdminUnit` or units,
+    with ``pk``, ``level`` and ``kind``); the levels are then matched in Python
+    (``level_reports``, the twin of ``reporting_level_q``) and the query is a plain
+    filter on the target table (the admin's target filter; issue 19)."""
     targets = Target.objects.all()
     if sees_everything(user):
         return targets
+    if units is not None:
+        levels = [
+            key
+            for key in REPORTING_LEVEL_KEYS
+            if any(level_reports(key, unit.level, unit.kind) for unit in units)
+        ]
+        return targets.filter(
+            Q(reporting_units__in=levels)
+            | Q(
+                reporting_units=Target.ReportingUnits.CITY,
+                responsible_unit__in=[unit.pk for unit in units],
+            )
+        )
     scope = visible_units(user, roles)
     at_level = Q()
     for reporting_units in REPORTING_LEVEL_KEYS:
@@ -177,28 +195,48 @@ def _entries_q(units, city_units=None) -> Q:
     return Q(unit__in=units) | _city_figure_led_by(units, city_units=city_units)
 
 
+@dataclass(frozen=True)
+class AdminUnit:
+    """A unit of a user's admin scope (:func:`admin_scope_units`)."""
+
+    pk: int
+    level: str
+    kind: str
+    as_reporter: bool
+    as_reviewer: bool
+    is_city: bool
+
+
+def admin_scope_units(user) -> list[AdminUnit]:
+    """The units of ``user``'s reporter and reviewer scopes and the city units: one
+    query on the small unit table, read once per request (kept on the user object)."""
+    if not hasattr(user, "_admin_scope_units"):
+
+        def at_or_below(roles):
+            return ExpressionWrapper(_at_or_below(_held_units(user, roles)), BooleanField())
+
+        rows = (
+            AdministrativeUnit.objects.filter(_at_or_below(_held_units(user)) | _is_city())
+            .annotate(
+                as_reporter=at_or_below([REPORTER]),
+                as_reviewer=at_or_below([REVIEWER]),
+                is_city=ExpressionWrapper(_is_city(), BooleanField()),
+            )
+            .values_list("pk", "level", "kind", "as_reporter", "as_reviewer", "is_city")
+        )
+        user._admin_scope_units = [AdminUnit(*row) for row in rows]
+    return user._admin_scope_units
+
+
 def _admin_unit_ids(user) -> tuple[list[int], list[int], list[int]]:
     """Ids of the units of ``user``'s reporter scope, of its reviewer scope, and of the
-    city units: one query on the small unit table."""
-
-    def at_or_below(roles):
-        return ExpressionWrapper(_at_or_below(_held_units(user, roles)), BooleanField())
-
-    rows = (
-        AdministrativeUnit.objects.filter(_at_or_below(_held_units(user)) | _is_city())
-        .annotate(
-            as_reporter=at_or_below([REPORTER]),
-            as_reviewer=at_or_below([REVIEWER]),
-            is_city=ExpressionWrapper(_is_city(), BooleanField()),
-        )
-        .values_list("pk", "as_reporter", "as_reviewer", "is_city")
+    city units (:func:`admin_scope_units`)."""
+    units = admin_scope_units(user)
+    return (
+        [unit.pk for unit in units if unit.as_reporter],
+        [unit.pk for unit in units if unit.as_reviewer],
+        [unit.pk for unit in units if unit.is_city],
     )
-    reporter, reviewer, city = [], [], []
-    for pk, as_reporter, as_reviewer, is_city in rows:
-        for chosen, held in ((reporter, as_reporter), (reviewer, as_reviewer), (city, is_city)):
-            if held:
-                chosen.append(pk)
-    return reporter, reviewer, city
 
 
 def visible_entries(user, entries=None, roles=None) -> QuerySet:

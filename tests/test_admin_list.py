@@ -174,3 +174,25 @@ def test_scope_read_units_first_means_the_same(cast, admin_user, who):
     assert lazy or who == "viewer"
     if who == "agency_reporter":  # the lead agency's city figure
         assert ProgressEntry.objects.filter(pk__in=lazy, unit__code="31").exists()
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["reporter", "commune_reporter", "agency_reporter", "reviewer", "city_reviewer", "viewer"],
+)
+def test_the_target_filter_reads_the_scope_units_once_and_agrees_with_the_rule(cast, who):
+    """``visible_targets`` with the units the entry list already read is the same set as
+    the rule's own SQL, for every role (the filter's choices; issue 19)."""
+    from targets.models import Target  # noqa: PLC0415
+
+    user = getattr(cast, who)
+    roles = [scope.REPORTER, scope.REVIEWER]
+    units = [u for u in scope.admin_scope_units(user) if u.as_reporter or u.as_reviewer]
+    with CaptureQueriesContext(connection) as queries:
+        again = scope.admin_scope_units(user)
+    assert not queries.captured_queries and again  # read once per request
+    by_rule = set(scope.visible_targets(user, roles).values_list("pk", flat=True))
+    by_units = set(scope.visible_targets(user, roles, units=units).values_list("pk", flat=True))
+    assert by_rule == by_units
+    assert by_rule or who == "viewer"
+    assert by_rule != set(Target.objects.values_list("pk", flat=True)) or who == "city_reviewer"
