@@ -48,10 +48,11 @@ def enabled() -> bool:
     return bool(getattr(settings, "FIGURE_CACHE", None))
 
 
-def cached(alias: str, code: str, query: tuple, compute):
+def cached(alias: str, code: str, query: tuple, compute, timeout: int = TIMEOUT):
     """``compute()``, or its earlier result for the same ``query`` (a tuple of the SQL
     and parameters that define it) on the same database, ``code`` (:func:`code_version`
-    of the modules that compute it) and data version."""
+    of the modules that compute it) and data version; kept ``timeout`` seconds (an
+    older version's entries are never read again and only wait to expire)."""
     connection = connections[alias]
     if not enabled() or connection.in_atomic_block:
         return compute()
@@ -79,7 +80,7 @@ def cached(alias: str, code: str, query: tuple, compute):
         return found
     result = compute()
     try:
-        cache.set(key, result, TIMEOUT)
+        cache.set(key, result, timeout)
     except Exception:
         logger.warning("figure cache: write failed", exc_info=True)
     return result

@@ -35,6 +35,10 @@ from django.utils.safestring import mark_safe
 
 from targets.figure_cache import cached
 
+# A page's content is large (the city-scale dashboard: 1.4 MB of HTML) and every approval
+# makes a new version: an hour bounds what older versions leave in Redis.
+TIMEOUT = 3600
+
 # What the content is made of: the code, the templates and the compiled catalogues.
 SOURCES = ("targets", "tracker", "locale")
 SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo"}
@@ -71,7 +75,7 @@ def question(request, scope) -> tuple:
 def kept(request, scope, compute):
     """``compute()`` (anything pickle writes), or what it returned earlier for the same
     question on the same data and release."""
-    return cached(DEFAULT_DB_ALIAS, release(), question(request, scope), compute)
+    return cached(DEFAULT_DB_ALIAS, release(), question(request, scope), compute, TIMEOUT)
 
 
 def content(request, scope, render) -> str:
