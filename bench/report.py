@@ -22,8 +22,9 @@ def figure_cache_line(results):
     redis = results["machine"].get("redis_url")
     if redis:
         return (
-            f"- Figure cache: on (Redis `{redis}`): page figures are warm unless marked"
-            " cold; the load test runs warm."
+            f"- Figure cache: on (Redis `{redis}`): the roll-ups and the manager pages'"
+            " content (`targets/page_cache.py`) are warm unless marked cold; the load test"
+            " runs warm."
         )
     return "- Figure cache: off (no Redis answered): every figure is computed per request."
 
@@ -87,8 +88,10 @@ def write_report(results, out: Path):
         " process per request, median (the Python work, and SQLite's; not PostgreSQL's"
         " server): steadier than the clock when the machine is shared. With the figure cache"
         " (`REDIS_URL`, `targets/figure_cache.py`) the median and p95 are *warm* (roll-ups"
-        " from the cache) and *cold ms* is the median with the cache emptied before each"
-        " request; without it, *cold ms* is –.",
+        " and the page's content from the cache, `targets/page_cache.py`: the request then"
+        " reads the session, the person, their scope, the plans and the data version, and"
+        " renders the frame around the kept content) and *cold ms* is the median with the"
+        " cache emptied before each request; without it, *cold ms* is –.",
         "",
         "| backend | entries | plan (entries, targets) | page | median ms | p95 ms | cold ms"
         " | CPU ms | queries | SQL in page ms | own SQL ms | ÷ own SQL | bare SQL ms"
