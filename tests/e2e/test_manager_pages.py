@@ -120,3 +120,24 @@ def test_manager_reads_scorecard_without_clipped_columns(session_for, demo_entri
     assert clipped_headers(page, "table.data thead th") == []
     expect(page.locator("figure.chart svg:visible")).to_have_count(1)  # one drawing per width
     manager.shot("district-page")
+
+
+def test_reviewer_reads_the_entry_list_without_clipped_columns(session_for, demo_entries):  # noqa: F811
+    """The admin entry list, fifty rows a page: at 1366 px with the admin's navigation
+    open, every column — the figures, status and author included — is on screen; on a
+    phone the rest is in the box that scrolls."""
+    reviewer = session_for("duyet.thanhpho")
+    page = reviewer.page
+    reviewer.login("duyet.thanhpho")
+    reviewer.goto("/admin/targets/progressentry/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(50)
+    expect(page.locator(".paginator")).to_contain_text("số liệu báo cáo")
+    reviewer.shot("entry-list")
+    assert clipped_headers(page, "#result_list thead th") == []
+    if reviewer.viewport == "desktop":
+        assert page.locator("#nav-sidebar").is_visible()
+        table = page.locator("#result_list")
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+        width = page.evaluate("document.documentElement.clientWidth")
+        for th in page.locator("#result_list thead th").all():
+            assert th.bounding_box()["x"] + th.bounding_box()["width"] <= width
