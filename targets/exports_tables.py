@@ -19,6 +19,14 @@ class BomTableExport(TableExport):
     dates the table's ``value`` methods return (openpyxl writes them as such); text
     cells are neutralised once, in the dataset, for both formats."""
 
+    # The formats the pages offer. Any other ``?_export=`` (tablib's JSON, YAML, ODS,
+    # LaTeX…, some needing packages not installed) is not a download: the page is shown.
+    OFFERED = (TableExport.CSV, TableExport.XLSX)
+
+    @classmethod
+    def is_valid_format(cls, export_format):
+        return export_format in cls.OFFERED
+
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
         # tablib applies a formatter of column None to every cell of every format.
@@ -39,7 +47,7 @@ class TableExportMixin(ExportMixin):
     """
 
     export_class = BomTableExport
-    export_formats = (TableExport.CSV, TableExport.XLSX)
+    export_formats = BomTableExport.OFFERED
     export_name = "bang"
     export_title = None  # the XLSX sheet's name, in the active language (else export_name)
 

@@ -17,7 +17,9 @@ of the same data. :func:`content` renders it once and keeps it in
   today's date (statuses and "latest period" marks read it when no date is asked)
   and the scope's key (:attr:`targets.scope.Scope.key`: who may see which units).
 
-The frame is rendered for each request. A page's downloads (``?_export=csv`` or
+Only a page whose content shows nothing but what bumps the data version may be kept
+(``ManagerPageMixin.keep_content``): completeness, which shows drafts, submissions and
+returns, is not. The frame is rendered for each request. A page's downloads (``?_export=csv`` or
 ``xlsx``: the same rows as the page) are kept the same way, by :func:`kept`.
 """
 

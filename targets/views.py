@@ -155,15 +155,20 @@ class ManagerPageMixin:
 
     table_pagination = {"per_page": 25, "paginator_class": PageSizePaginator}
     content_template_name = None
+    # Whether the content may be kept: only when everything it shows changes the data
+    # version (approved figures, plans, targets, units, memberships).
+    keep_content = True
 
     def get(self, request, *args, **kwargs):
-        export_format = request.GET.get(self.export_trigger_param)
-        if export_format is not None:
-            if not self.export_class.is_valid_format(export_format):
-                return super().get(request, *args, **kwargs)  # the page, as django-tables2 does
+        def render():  # the content, or the download: django-tables2's and django-filter's
+            return super(ManagerPageMixin, self).get(request, *args, **kwargs)
+
+        if self.export_class.is_valid_format(request.GET.get(self.export_trigger_param)):
+            if not self.keep_content:
+                return render()
 
             def download():
-                response = super(ManagerPageMixin, self).get(request, *args, **kwargs)
+                response = render()
                 return response.content, response["Content-Type"], response["Content-Disposition"]
 
             body, content_type, disposition = page_cache.kept(request, self.scope, download)
@@ -171,10 +176,15 @@ class ManagerPageMixin:
                 body, content_type=content_type, headers={"Content-Disposition": disposition}
             )
 
+        # The page (an unknown ``_export`` format too, as django-tables2 does).
         def render_content():
-            return super(ManagerPageMixin, self).get(request, *args, **kwargs).rendered_content
+            return render().rendered_content
 
-        content = page_cache.content(request, self.scope, render_content)
+        content = (
+            page_cache.content(request, self.scope, render_content)
+            if self.keep_content
+            else render_content()
+        )
         return TemplateResponse(
             request, self.template_name, self.get_frame_data() | {"content": content}
         )
@@ -390,8 +400,12 @@ class UnitScorecardView(
 class CompletenessView(
     LoginRequiredMixin, ManagerPageMixin, TableExportMixin, SingleTableMixin, FilterView
 ):
-    """For the latest period of each target before the date: who has not reported."""
+    """For the latest period of each target before the date: who has not reported.
 
+    Never kept (``keep_content``): it shows drafts, submissions and returns, which leave
+    the data version alone."""
+
+    keep_content = False
     table_class = CompletenessTable
     filterset_class = CompletenessFilter
     template_name = "targets/progressentry_completeness.html"

@@ -55,7 +55,10 @@ def content_of(response) -> bytes:
     return html[html.index(b'<main id="main">') : html.index(b"</main>")]
 
 
-@pytest.mark.parametrize("name", PAGES)
+KEPT = [name for name in PAGES if name != "completeness"]  # see the last test
+
+
+@pytest.mark.parametrize("name", KEPT)
 def test_a_warm_page_is_the_cold_page_and_skips_the_figures(data, cast, name):
     client = client_of(cast.city_viewer)
     url = PAGES[name]
@@ -156,10 +159,16 @@ def test_a_download_is_kept_like_its_page(data, cast, unit, export_format):
         assert "11329" in cold.content.decode("utf-8-sig")
 
 
-def test_an_unknown_download_format_is_the_page(data, cast):
+@pytest.mark.parametrize("asked", ["pdf", "json", "yaml", "xls", "ods", "latex", "html", "tsv", ""])
+def test_a_download_format_not_offered_is_the_page(data, cast, asked):
+    """Only CSV and XLSX are downloads; anything else asked is the page, in its frame."""
+    client = client_of(cast.city_viewer)
     with figure_cache():
-        response = client_of(cast.city_viewer).get(PAGES["target-list"] + "&_export=pdf")
-    assert response.status_code == 200 and b"<table" in response.content
+        for name in ("target-list", "completeness"):
+            response = client.get(PAGES[name] + f"&_export={asked}")
+            assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+            html = response.content.decode()
+            assert "<table" in html and 'action="/i18n/setlang/"' in html
 
 
 def test_out_of_scope_is_refused_warm_or_cold(data, cast):
@@ -231,3 +240,25 @@ def test_without_redis_the_page_is_rendered(data, cast, caplog):
         assert body(client.get(PAGES["unit-detail"])) == plain
     assert "figure cache: read failed" in caplog.text
     assert page_cache.release()
+
+
+def test_completeness_is_never_kept(data, cast, unit):
+    """Completeness shows drafts, submissions and returns, which leave the data version
+    alone: a submission shows in the very next request, cache or not."""
+    client = client_of(cast.city_viewer)
+    url = PAGES["completeness"]
+    with figure_cache():
+        before = client.get(url).content.decode()
+        ProgressEntry.objects.create(
+            target=data,
+            unit=unit("11338"),
+            period_end=AS_OF,
+            numerator=Decimal(4),
+            denominator=Decimal(20),
+            value=Decimal(20),
+            status=ProgressEntry.Status.SUBMITTED,
+            created_by=cast.reporter,
+        )
+        after = client.get(url).content.decode()
+    submitted = "Đã gửi, chờ duyệt"
+    assert after.count(submitted) == before.count(submitted) + 1
