@@ -48,15 +48,24 @@ def enabled() -> bool:
     return bool(getattr(settings, "FIGURE_CACHE", None))
 
 
-def cached(alias: str, code: str, query: tuple, compute, timeout: int = TIMEOUT):
+def usable(alias: str) -> bool:
+    """Whether the cache may be used now on the database ``alias``."""
+    return enabled() and not connections[alias].in_atomic_block
+
+
+def cached(alias: str, code: str, query: tuple, compute, timeout: int = TIMEOUT, version=None):
     """``compute()``, or its earlier result for the same ``query`` (a tuple of the SQL
     and parameters that define it) on the same database, ``code`` (:func:`code_version`
     of the modules that compute it) and data version; kept ``timeout`` seconds (an
-    older version's entries are never read again and only wait to expire)."""
+    older version's entries are never read again and only wait to expire).
+
+    ``version``: the data version read before anything ``compute`` depends on was read
+    (a page reads it first thing); by default it is read now."""
     connection = connections[alias]
-    if not enabled() or connection.in_atomic_block:
+    if not usable(alias):
         return compute()
-    version = DataVersion.current(using=alias)
+    if version is None:
+        version = DataVersion.current(using=alias)
     if version is None:
         return compute()
     database = connection.settings_dict

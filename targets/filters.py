@@ -91,11 +91,15 @@ class UnitsFilterBase(FigureFilterSet):
         model = AdministrativeUnit
         fields = ["district", "q"]
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, units=None, request=None, **kwargs):
+        """``units``: the manager's (``targets.scope.Scope.units``; default: read from
+        ``request.user``)."""
         super().__init__(*args, request=request, **kwargs)
-        if request is not None:
+        if units is None and request is not None:
+            units = scope.visible_units(request.user)
+        if units is not None:
             # Only the districts the manager may see.
-            self.filters["district"].queryset = scope.visible_units(request.user).filter(
+            self.filters["district"].queryset = units.filter(
                 level=AdministrativeUnit.Level.DISTRICT
             )
 

@@ -10,9 +10,11 @@ of the same data. :func:`content` renders it once and keeps it in
 
 - the figure cache's own parts: the database, its data version (bumped by the
   triggers of every committed write that can change a figure, a unit or a plan) and
-  nothing inside a transaction;
+  nothing inside a transaction; the version and today's date are read first thing in
+  the request (:func:`begin`), before the scope, the plans or any figure;
 - the release (:func:`release`): a digest of the project's code, templates and
-  compiled translations and of the rendering libraries' versions;
+  compiled translations and of the versions of the libraries that write the pages and
+  their downloads;
 - the question (:func:`question`): the path, every query parameter, the language,
   today's date (statuses and "latest period" marks read it when no date is asked)
   and the scope's key (:attr:`targets.scope.Scope.key`: who may see which units).
@@ -23,19 +25,20 @@ returns, is not. The frame is rendered for each request. A page's downloads (``?
 ``xlsx``: the same rows as the page) are kept the same way, by :func:`kept`.
 """
 
+import datetime
 import functools
 import hashlib
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-import django
-import django_filters
-import django_tables2
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from targets.figure_cache import cached
+from targets.figure_cache import cached, usable
+from targets.models import DataVersion
 
 # A page's content is large (the city-scale dashboard: 1.4 MB of HTML) and every approval
 # makes a new version: an hour bounds what older versions leave in Redis.
@@ -51,8 +54,9 @@ def release() -> str:
     """A digest of every file the content is rendered from, and of the versions of the
     libraries that render it (read once per process: a release restarts the servers)."""
     digest = hashlib.sha256()
-    for name in (django.__version__, django_tables2.__version__, django_filters.__version__):
-        digest.update(name.encode())
+    # The libraries that write the pages and their downloads.
+    for library in ("django", "django-tables2", "django-filter", "tablib", "openpyxl"):
+        digest.update(f"{library}=={metadata.version(library)}".encode())
     root = Path(settings.BASE_DIR)
     for top in SOURCES:
         for path in sorted((root / top).rglob("*")):
@@ -62,6 +66,27 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Start:
+    """What a page reads first, before its scope, plans or figures: the data version and
+    today's date its content is kept under (read later, a write or midnight between the
+    two reads would file older content under a newer key)."""
+
+    version: int | None
+    today: datetime.date
+
+
+def begin(request) -> None:
+    """Marks the start of a page that may be kept (a view calls it first thing)."""
+    version = DataVersion.current() if usable(DEFAULT_DB_ALIAS) else None
+    request.page_start = Start(version, timezone.localdate())
+
+
+def _start(request) -> Start:
+    start = getattr(request, "page_start", None)
+    return start if start is not None else Start(None, timezone.localdate())
+
+
 def question(request, scope) -> tuple:
     """What the content of ``request``'s page depends on, besides the data and the code."""
     return (
@@ -69,7 +94,7 @@ def question(request, scope) -> tuple:
         request.path,
         tuple(sorted((key, tuple(values)) for key, values in request.GET.lists())),
         translation.get_language(),
-        timezone.localdate().isoformat(),
+        _start(request).today.isoformat(),
         scope.key,
     )
 
@@ -77,7 +102,14 @@ def question(request, scope) -> tuple:
 def kept(request, scope, compute):
     """``compute()`` (anything pickle writes), or what it returned earlier for the same
     question on the same data and release."""
-    return cached(DEFAULT_DB_ALIAS, release(), question(request, scope), compute, TIMEOUT)
+    return cached(
+        DEFAULT_DB_ALIAS,
+        release(),
+        question(request, scope),
+        compute,
+        TIMEOUT,
+        version=_start(request).version,
+    )
 
 
 def content(request, scope, render) -> str:

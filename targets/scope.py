@@ -456,16 +456,19 @@ def read_scope(user) -> Scope:
     """The :class:`Scope` of ``user``'s pages. A manager with memberships on several
     units sees roll-ups of the first (city, then districts, then by code) and may open
     any of them. Raises PermissionDenied for a user with no unit at all."""
-    units = visible_units(user)
     if sees_everything(user):
         city = AdministrativeUnit.objects.filter(kind=AdministrativeUnit.Kind.CITY).first()
         if city is None:
             raise Http404(_("Chưa có đơn vị hành chính nào."))
-        return Scope(unit=city, units=units, key=("all",))
+        return Scope(unit=city, units=visible_units(user), key=("all",))
     roots = list(member_units(user))
     if not roots:
         raise PermissionDenied(_("Bạn chưa được phân quyền xem đơn vị nào."))
-    return Scope(unit=roots[0], units=units, key=tuple(sorted(unit.pk for unit in roots)))
+    # The units follow from the memberships read here (the key), not from a second read
+    # later in the request: a membership granted meanwhile cannot widen a kept page.
+    held = sorted(unit.pk for unit in roots)
+    units = AdministrativeUnit.objects.filter(_at_or_below(held))
+    return Scope(unit=roots[0], units=units, key=tuple(held))
 
 
 def report_unit(user, unit: AdministrativeUnit | None = None) -> AdministrativeUnit | None:

@@ -26,7 +26,13 @@ from targets.completeness import (
     state_counts_by_district,
 )
 from targets.exports_tables import TableExportMixin
-from targets.filters import CompletenessFilter, ScorecardFilter, TargetFilter, UnitFilter
+from targets.filters import (
+    CompletenessFilter,
+    ScorecardFilter,
+    TargetFilter,
+    UnitFilter,
+    UnitsFilterBase,
+)
 from targets.formatting import format_target, format_value, number
 from targets.forms import read_period
 from targets.freshness import (
@@ -89,6 +95,7 @@ def scoped_districts(scope: Scope, as_of):
 
 @login_required
 def dashboard(request):
+    page_cache.begin(request)
     scope = read_scope(request.user)
     period, landing = landing_period(request.GET, Plan.objects.all())
     context = {"period": period, "scope": scope, "landing": landing}
@@ -192,11 +199,19 @@ class ManagerPageMixin:
     def get_template_names(self):
         return [self.content_template_name]
 
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if issubclass(filterset_class, UnitsFilterBase):
+            kwargs["units"] = self.scope.units  # the scope the page is kept under
+        return kwargs
+
     def get_frame_data(self) -> dict:
         """The frame's context (the content's is :meth:`get_context_data`)."""
         return {"period": self.period, "scope": self.scope}
 
     def dispatch(self, request, *args, **kwargs):
+        if self.keep_content:
+            page_cache.begin(request)
         self.scope = read_scope(request.user)
         plans = list(Plan.objects.all())
         url_plan = None

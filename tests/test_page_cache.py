@@ -4,6 +4,7 @@ The content is shared by everyone who asks the same question of the same data wi
 same scope; the frame (name, language switcher, logout form) is each person's own. The
 cache is keyed on the data version, so these tests commit for real."""
 
+import ast
 import datetime
 import re
 from decimal import Decimal
@@ -15,10 +16,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from targets import page_cache, services
-from targets.models import DataVersion, ProgressEntry
+from targets.models import AdministrativeUnit, DataVersion, Membership, ProgressEntry
 from targets.page_cache import question, release
 from targets.scope import read_scope
 from tests.test_figure_cache import figure_cache
+from tests.test_security import _production_env, _setting
 from tests.test_views import PAGES
 
 AS_OF = datetime.date(2022, 12, 31)
@@ -262,3 +264,52 @@ def test_completeness_is_never_kept(data, cast, unit):
         after = client.get(url).content.decode()
     submitted = "Đã gửi, chờ duyệt"
     assert after.count(submitted) == before.count(submitted) + 1
+
+
+def test_the_scopes_units_follow_from_its_key(data, cast, unit):
+    """A membership granted while a page is being rendered cannot widen what is kept
+    under the key read at its start: the units come from the same memberships."""
+    scope = read_scope(cast.viewer)
+    assert scope.key == (unit("304").pk,)
+    Membership.objects.create(user=cast.viewer, unit=unit("305"), role="viewer")
+    codes = set(scope.units.values_list("code", flat=True))
+    assert "304" in codes and "11329" in codes and "305" not in codes
+    districts = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
+    assert set(scope.units.filter(pk__in=districts).values_list("code", flat=True)) == {"304"}
+    assert "305" in set(read_scope(cast.viewer).units.values_list("code", flat=True))
+
+
+def test_the_version_and_the_day_are_read_first(rf, data, cast, monkeypatch):
+    """Read before the scope and the figures: a write or midnight in between files the
+    content under the older key, never older content under a newer one."""
+    client = client_of(cast.viewer)
+    with figure_cache(), CaptureQueriesContext(connection) as captured:
+        client.get(PAGES["target-list"])
+    tables = [
+        next(t for t in ("targets_dataversion", "targets_membership") if t in q["sql"])
+        for q in captured.captured_queries
+        if "targets_dataversion" in q["sql"] or "targets_membership" in q["sql"]
+    ]
+    assert tables[0] == "targets_dataversion" and "targets_membership" in tables
+
+    request = rf.get("/chi-tieu/")
+    with figure_cache():
+        page_cache.begin(request)
+    assert request.page_start.version == DataVersion.current()
+    asked = question(request, read_scope(cast.viewer))
+    monkeypatch.setattr(page_cache.timezone, "localdate", lambda: datetime.date(2030, 1, 1))
+    assert question(request, read_scope(cast.viewer)) == asked
+
+
+def test_the_figures_may_have_a_redis_of_their_own():
+    """``FIGURE_CACHE_URL``: the figures and kept pages on a Redis that may evict, the
+    throttling counters left on ``REDIS_URL``; by default both on ``REDIS_URL``."""
+
+    def locations(env):
+        caches = ast.literal_eval(_setting("CACHES", env).stdout.strip())
+        return {alias: cache["LOCATION"] for alias, cache in caches.items()}
+
+    both = _production_env(REDIS_URL="redis://a:6379/0")
+    assert locations(both) == {"default": "redis://a:6379/0", "figures": "redis://a:6379/0"}
+    apart = both | {"FIGURE_CACHE_URL": "redis://b:6379/0"}
+    assert locations(apart) == {"default": "redis://a:6379/0", "figures": "redis://b:6379/0"}

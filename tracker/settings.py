@@ -297,8 +297,11 @@ SPECTACULAR_SETTINGS = {
 # are kept in it (FIGURE_CACHE: targets/figure_cache.py, keyed on the data version the
 # database's triggers bump). Without it: Django's default memory cache per process (each
 # gunicorn worker throttles on its own: a token gets up to workers × the rate) and no
-# figure cache, since a per-process cache would not be shared.
+# figure cache, since a per-process cache would not be shared. FIGURE_CACHE_URL (default:
+# REDIS_URL) puts the figures and kept pages on a Redis of their own, which may evict
+# its least recently used keys without ever touching the throttling counters.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+FIGURE_CACHE_URL = os.environ.get("FIGURE_CACHE_URL", "").strip() or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -308,7 +311,7 @@ if REDIS_URL:
         },
         "figures": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": FIGURE_CACHE_URL,
             "KEY_PREFIX": "tracker-figures",
         },
     }
