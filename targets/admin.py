@@ -533,7 +533,9 @@ class ProgressEntryAdmin(
             label,
         )
 
-    @admin.display(description=_("chỉ tiêu"), ordering="target__code")
+    # Sorted in catalogue (id) order, as the default order's second key: the entries'
+    # target index serves it (sorting by the joined code sorted every entry: 1.5 s at 1M).
+    @admin.display(description=_("chỉ tiêu"), ordering="target_id")
     def target_code(self, obj):
         return f"{obj.target.code} ({obj.target.plan.year})"
 
