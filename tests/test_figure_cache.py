@@ -5,6 +5,7 @@ makes it.
 The triggers bump at commit on PostgreSQL (deferred), and the cache is bypassed inside a
 transaction, so these tests commit for real (``seeded_transactional_db``)."""
 
+import contextlib
 import datetime
 import uuid
 from decimal import Decimal
@@ -58,17 +59,22 @@ def figures(cqs):
 # --- The triggers -----------------------------------------------------------------
 
 
-def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, unit, cast):
-    entry = ProgressEntry.objects.create(
-        target=cqs,
-        unit=unit("11338"),
+def submitted_entry(target, unit, author, numerator, denominator):
+    """A ratio entry of ``unit`` for the year's end, submitted by ``author``."""
+    return ProgressEntry.objects.create(
+        target=target,
+        unit=unit,
         period_end=AS_OF,
-        numerator=Decimal(5),
-        denominator=Decimal(10),
-        value=Decimal(50),
+        numerator=Decimal(numerator),
+        denominator=Decimal(denominator),
+        value=Decimal(100 * numerator) / Decimal(denominator),
         status=ProgressEntry.Status.SUBMITTED,
-        created_by=cast.reporter,
+        created_by=author,
     )
+
+
+def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, unit, cast):
+    entry = submitted_entry(cqs, unit("11338"), cast.reporter, 5, 10)
     before = version_row()
     services.entry_return(entry=entry, user=cast.city_reviewer, reason="Thiếu minh chứng")
     assert version_row() == before  # neither side approved: no roll-up changes
@@ -198,19 +204,30 @@ def test_pages_read_the_same_with_the_cache_warm(version_row, manager_client, cq
     assert strip(warm).count(b"40,00") == strip(plain).count(b"40,00")
 
 
-def test_redis_round_trip(version_row, cqs):
-    """The cache ``make serve`` uses with REDIS_URL: Redis, through Django's backend."""
+@contextlib.contextmanager
+def redis_figure_cache():
+    """The figure cache on the local Redis (database 15), emptied afterwards; the test
+    is skipped when no Redis answers."""
     redis = pytest.importorskip("redis")
+    location = "redis://127.0.0.1:6379/15"
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+        redis.Redis.from_url(location, socket_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis server at 127.0.0.1:6379")
-    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15"):
+    with figure_cache("django.core.cache.backends.redis.RedisCache", location):
+        try:
+            yield
+        finally:
+            caches["figures"].clear()
+
+
+def test_redis_round_trip(version_row, cqs):
+    """The cache ``make serve`` uses with REDIS_URL: Redis, through Django's backend."""
+    with redis_figure_cache():
         fresh = figures(cqs)
         with CaptureQueriesContext(connection) as captured:
             assert figures(cqs) == fresh
         assert len(captured.captured_queries) == 1
-        caches["figures"].clear()
 
 
 def test_the_version_only_grows(version_row, cqs):

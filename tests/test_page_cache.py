@@ -7,10 +7,8 @@ cache is keyed on the data version, so these tests commit for real."""
 import ast
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -19,7 +17,7 @@ from targets import page_cache, services
 from targets.models import AdministrativeUnit, DataVersion, Membership, ProgressEntry
 from targets.page_cache import question, release
 from targets.scope import read_scope
-from tests.test_figure_cache import figure_cache
+from tests.test_figure_cache import figure_cache, redis_figure_cache, submitted_entry
 from tests.test_security import _production_env, _setting
 from tests.test_views import PAGES
 
@@ -86,16 +84,7 @@ def test_an_approval_is_seen_at_once(data, cast, unit):
     with figure_cache():
         before = client.get(url).content
         assert b"20,00" not in content_of(client.get(url))
-        entry = ProgressEntry.objects.create(
-            target=data,
-            unit=unit("11338"),
-            period_end=AS_OF,
-            numerator=Decimal(4),
-            denominator=Decimal(20),
-            value=Decimal(20),
-            status=ProgressEntry.Status.SUBMITTED,
-            created_by=cast.reporter,
-        )
+        entry = submitted_entry(data, unit("11338"), cast.reporter, 4, 20)
         assert client.get(url).content.count(b"11338") == before.count(b"11338")
         services.entry_approve(entry=entry, user=cast.city_reviewer, note="")
         after = client.get(url)
@@ -217,22 +206,14 @@ def test_the_release_digests_the_templates(tmp_path):
 
 
 def test_redis_round_trip_of_a_page(data, cast):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis server at 127.0.0.1:6379")
     client = client_of(cast.city_viewer)
     url = PAGES["dashboard"]
     plain = body(client.get(url))
-    with figure_cache("django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/15"):
-        try:
+    with redis_figure_cache():
+        assert body(client.get(url)) == plain
+        with CaptureQueriesContext(connection) as captured:
             assert body(client.get(url)) == plain
-            with CaptureQueriesContext(connection) as captured:
-                assert body(client.get(url)) == plain
-            assert not any("targets_entry" in q["sql"] for q in captured.captured_queries)
-        finally:
-            caches["figures"].clear()
+        assert not any("targets_entry" in q["sql"] for q in captured.captured_queries)
 
 
 def test_without_redis_the_page_is_rendered(data, cast, caplog):
@@ -251,16 +232,7 @@ def test_completeness_is_never_kept(data, cast, unit):
     url = PAGES["completeness"]
     with figure_cache():
         before = client.get(url).content.decode()
-        ProgressEntry.objects.create(
-            target=data,
-            unit=unit("11338"),
-            period_end=AS_OF,
-            numerator=Decimal(4),
-            denominator=Decimal(20),
-            value=Decimal(20),
-            status=ProgressEntry.Status.SUBMITTED,
-            created_by=cast.reporter,
-        )
+        submitted_entry(data, unit("11338"), cast.reporter, 4, 20)
         after = client.get(url).content.decode()
     submitted = "Đã gửi, chờ duyệt"
     assert after.count(submitted) == before.count(submitted) + 1
