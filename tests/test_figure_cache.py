@@ -20,6 +20,7 @@ from targets.models import AdministrativeUnit, DataVersion, ProgressEntry, Targe
 from targets.rollup import rollup
 
 AS_OF = datetime.date(2022, 12, 31)
+SUBMITTED = ProgressEntry.Status.SUBMITTED
 
 
 def figure_cache(backend="django.core.cache.backends.locmem.LocMemCache", location=None):
@@ -59,22 +60,12 @@ def figures(cqs):
 # --- The triggers -----------------------------------------------------------------
 
 
-def submitted_entry(target, unit, author, numerator, denominator):
-    """A ratio entry of ``unit`` for the year's end, submitted by ``author``."""
-    return ProgressEntry.objects.create(
-        target=target,
-        unit=unit,
-        period_end=AS_OF,
-        numerator=Decimal(numerator),
-        denominator=Decimal(denominator),
-        value=Decimal(100 * numerator) / Decimal(denominator),
-        status=ProgressEntry.Status.SUBMITTED,
-        created_by=author,
+def test_approving_returning_and_reopening_bump_the_version(
+    version_row, cqs, unit, cast, make_entry
+):
+    entry = make_entry(
+        cqs, unit("11338"), numerator=5, denominator=10, status=SUBMITTED, user=cast.reporter
     )
-
-
-def test_approving_returning_and_reopening_bump_the_version(version_row, cqs, unit, cast):
-    entry = submitted_entry(cqs, unit("11338"), cast.reporter, 5, 10)
     before = version_row()
     services.entry_return(entry=entry, user=cast.city_reviewer, reason="Thiếu minh chứng")
     assert version_row() == before  # neither side approved: no roll-up changes

@@ -17,7 +17,7 @@ from targets import page_cache, services
 from targets.models import AdministrativeUnit, DataVersion, Membership, ProgressEntry
 from targets.page_cache import question, release
 from targets.scope import read_scope
-from tests.test_figure_cache import figure_cache, redis_figure_cache, submitted_entry
+from tests.test_figure_cache import SUBMITTED, figure_cache, redis_figure_cache
 from tests.test_security import _production_env, _setting
 from tests.test_views import PAGES
 
@@ -78,13 +78,15 @@ def test_a_warm_page_is_the_cold_page_and_skips_the_figures(data, cast, name):
     assert not any("targets_entry" in q["sql"] for q in warm_queries.captured_queries)
 
 
-def test_an_approval_is_seen_at_once(data, cast, unit):
+def test_an_approval_is_seen_at_once(data, cast, unit, make_entry):
     client = client_of(cast.city_viewer)
     url = PAGES["target-detail"]
     with figure_cache():
         before = client.get(url).content
         assert b"20,00" not in content_of(client.get(url))
-        entry = submitted_entry(data, unit("11338"), cast.reporter, 4, 20)
+        entry = make_entry(
+            data, unit("11338"), numerator=4, denominator=20, status=SUBMITTED, user=cast.reporter
+        )
         assert client.get(url).content.count(b"11338") == before.count(b"11338")
         services.entry_approve(entry=entry, user=cast.city_reviewer, note="")
         after = client.get(url)
@@ -225,14 +227,16 @@ def test_without_redis_the_page_is_rendered(data, cast, caplog):
     assert page_cache.release()
 
 
-def test_completeness_is_never_kept(data, cast, unit):
+def test_completeness_is_never_kept(data, cast, unit, make_entry):
     """Completeness shows drafts, submissions and returns, which leave the data version
     alone: a submission shows in the very next request, cache or not."""
     client = client_of(cast.city_viewer)
     url = PAGES["completeness"]
     with figure_cache():
         before = client.get(url).content.decode()
-        submitted_entry(data, unit("11338"), cast.reporter, 4, 20)
+        make_entry(
+            data, unit("11338"), numerator=4, denominator=20, status=SUBMITTED, user=cast.reporter
+        )
         after = client.get(url).content.decode()
     submitted = "Đã gửi, chờ duyệt"
     assert after.count(submitted) == before.count(submitted) + 1
