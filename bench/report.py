@@ -302,15 +302,40 @@ def screen_lines(runs, sizes):
     return lines
 
 
+def mark(ok) -> str:
+    return "met" if ok else "**missed**"
+
+
+def growth_lines(runs, small, big, *, items, key, name):
+    """The growth budget (time ≤ 1.5×, the same queries) from the smallest size to the
+    largest, on each backend, of the ``items`` of a run (pages or screens)."""
+
+    out = []
+    for backend in ("postgres", "sqlite"):
+        first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")
+        if not first or not last or small == big:
+            continue
+        before = {key(item): item for item in items(first)}
+        for item in items(last):
+            old = before.get(key(item))
+            if old is None:
+                continue
+            growth = item["median"] / old["median"]
+            same = item["queries"] == old["queries"]
+            out.append(
+                f"- {backend} {size_label(small)} → {size_label(big)}, {name(item)}:"
+                f" time × {growth:.2f} (≤ 1.5×): {mark(growth <= 1.5)};"
+                f" queries {old['queries']} → {item['queries']}: {mark(same)}."
+            )
+    return out
+
+
 def budget_lines(results):
     sizes = sorted(results["sizes"])
     runs = results["runs"]
     big, small = sizes[-1], sizes[0]
     out = []
     pg = runs.get(f"postgres_{big}")
-
-    def mark(ok):
-        return "met" if ok else "**missed**"
 
     if pg:
         # Issue 19: the 2022 plan's pages within 3× their own SQL, the city-scale plan's
@@ -341,22 +366,14 @@ def budget_lines(results):
                     f"- PostgreSQL {size_label(big)}, {page['plan']} {PAGE_NAMES[page['page']]}:"
                     f" {ratio:.1f}× its bare SQL, {own or 0:.1f}× its own SQL (no budget of its own)."
                 )
-    for backend in ("postgres", "sqlite"):
-        first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")
-        if not first or not last or small == big:
-            continue
-        before = {(p["plan"], p["page"]): p for p in first["pages"]}
-        for page in last["pages"]:
-            old = before.get((page["plan"], page["page"]))
-            if old is None:
-                continue
-            growth = page["median"] / old["median"]
-            same = page["queries"] == old["queries"]
-            out.append(
-                f"- {backend} {size_label(small)} → {size_label(big)}, {page['plan']}"
-                f" {PAGE_NAMES[page['page']]}: time × {growth:.2f} (≤ 1.5×): {mark(growth <= 1.5)};"
-                f" queries {old['queries']} → {page['queries']}: {mark(same)}."
-            )
+    out += growth_lines(
+        runs,
+        small,
+        big,
+        items=lambda run: run["pages"],
+        key=lambda page: (page["plan"], page["page"]),
+        name=lambda page: f"{page['plan']} {PAGE_NAMES[page['page']]}",
+    )
     if pg:
         for screen in pg.get("screens", []):
             out.append(
@@ -364,23 +381,14 @@ def budget_lines(results):
                 f" as {screen['role']}{' (' + screen['plan'] + ')' if screen.get('plan') else ''}:"
                 f" {ms(screen['median'])} ms, {judged(screen)}."
             )
-    for backend in ("postgres", "sqlite"):
-        first, last = runs.get(f"{backend}_{small}"), runs.get(f"{backend}_{big}")
-        if not first or not last or small == big:
-            continue
-        before = {screen_key(s): s for s in first.get("screens", [])}
-        for screen in last.get("screens", []):
-            old = before.get(screen_key(screen))
-            if old is None:
-                continue
-            growth = screen["median"] / old["median"]
-            same = screen["queries"] == old["queries"]
-            out.append(
-                f"- {backend} {size_label(small)} → {size_label(big)},"
-                f" {SCREEN_NAMES[screen['screen']]} as {screen['role']}:"
-                f" time × {growth:.2f} (≤ 1.5×): {mark(growth <= 1.5)};"
-                f" queries {old['queries']} → {screen['queries']}: {mark(same)}."
-            )
+    out += growth_lines(
+        runs,
+        small,
+        big,
+        items=lambda run: run.get("screens", []),
+        key=screen_key,
+        name=lambda screen: f"{SCREEN_NAMES[screen['screen']]} as {screen['role']}",
+    )
     for key, run in runs.items():
         rate = run["csv"]["rows_per_s"]
         out.append(f"- raw CSV {key}: {rate:,.0f} rows/s (≥ 100,000): {mark(rate >= 100_000)}.")
