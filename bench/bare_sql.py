@@ -16,8 +16,8 @@ import datetime
 
 from django.conf import settings
 
-from targets import periods
-from targets.models.units import reporting_level_sql
+from targets.domain import periods
+from targets.domain.models.units import reporting_level_sql
 
 ENTRY = "targets_progressentry"
 TARGET = "targets_target"

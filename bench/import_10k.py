@@ -8,7 +8,7 @@ the most ``IMPORT_MAX_ROWS`` allows; ``make bench`` asks for 10,000).
 Creates a throwaway database (a temporary SQLite file, or ``bench_import`` on
 PostgreSQL), loads the units and plans, and a city-wide reporter. Builds an XLSX file
 of ``--rows`` rows: the 2025 plan's monthly commune target (CQS-03c) for every commune,
-month after month. Then runs ``targets.importing.run.entries_import`` on it as the admin
+month after month. Then runs ``targets.entry.importing.run.entries_import`` on it as the admin
 and the command do: reading the file, the preview (dry run), the confirmed import
 (new entries), and the same file with other figures (updates of the drafts). Prints
 wall-clock seconds (and this process's CPU seconds: on a busy machine the two differ),
@@ -42,9 +42,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from targets import periods  # noqa: E402
-from targets.importing import columns, read_dataset  # noqa: E402
-from targets.importing.run import entries_import  # noqa: E402
-from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry  # noqa: E402
+from targets.domain.models import AdministrativeUnit, Membership, Plan, ProgressEntry  # noqa: E402
+from targets.entry.importing import columns, read_dataset  # noqa: E402
+from targets.entry.importing.run import entries_import  # noqa: E402
 
 PLAN = "nq03-2025"
 TARGET = "CQS-03c"

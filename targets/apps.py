@@ -8,7 +8,5 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Chỉ tiêu chuyển đổi số")
 
     def ready(self):
-        from targets import (
-            checks,  # noqa: F401  (registers the system checks)
-            language,  # noqa: F401  (applies the stored language at login)
-        )
+        from targets import checks  # noqa: F401  (registers the system checks)
+        from targets.domain import language  # noqa: F401  (applies the stored language at login)

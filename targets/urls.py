@@ -1,7 +1,8 @@
 from django.urls import path
 
-from targets import views, views_evidence
-from targets.urls_reports import urlpatterns as report_urlpatterns
+from targets.pages import evidence as views_evidence
+from targets.pages import views
+from targets.reports.urls import urlpatterns as report_urlpatterns
 
 app_name = "targets"
 

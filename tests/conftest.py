@@ -10,8 +10,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from targets import periods
-from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
+from targets.domain import periods
+from targets.domain.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
 
 SEED_FIXTURES = ["fixtures/units.json", "fixtures/plans.json"]
 
@@ -154,7 +154,7 @@ def cast(django_user_model):
     """
     from django.contrib.auth.models import Group
 
-    from targets.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
+    from targets.domain.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
 
     R = Membership.Role
     people = {
@@ -203,7 +203,7 @@ def demo_entries_once(django_db_setup, django_db_blocker):
     changes are rolled back as usual."""
     from django.contrib.auth import get_user_model
 
-    from targets.demo_data import GENERATOR_USERNAME, delete_generated_entries
+    from targets.management.demo import GENERATOR_USERNAME, delete_generated_entries
 
     with django_db_blocker.unblock():
         call_command("seed_demo_entries", verbosity=0)

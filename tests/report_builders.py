@@ -8,7 +8,7 @@ import json
 import docx
 from pypdf import PdfReader
 
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, StatusReport
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, StatusReport
 from targets.reports import export_document_docx, export_document_pdf
 
 DEC = datetime.date(2022, 12, 31)

@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets.models import AdministrativeUnit, Membership, Pillar, Plan, ProgressEntry, Target
+from targets.domain.models import (
+    AdministrativeUnit,
+    Membership,
+    Pillar,
+    Plan,
+    ProgressEntry,
+    Target,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from targets.domain.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
 from targets.management.commands.record_reference_history import record_reference_history
-from targets.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets import scope
-from targets.admin_list import CappedCountPaginator
-from targets.models import ProgressEntry
+from targets.domain import scope
+from targets.domain.models import ProgressEntry
+from targets.entry.admin.changelist import CappedCountPaginator
 from tests.test_views import fill_entries
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ URL = reverse("admin:targets_progressentry_changelist")
 # Every role: session, user, its permissions (user, groups), the plan-administrator
 # group check; the plans (plan filter, chosen plan), pillars, the chosen plan's targets
 # of the scope, the districts of the scope (filters); the capped count and the page.
-# Members of a unit read the ids of their scope's units once (targets.scope).
+# Members of a unit read the ids of their scope's units once (targets.domain.scope).
 QUERY_COUNTS = {"root": 8, "city_reviewer": 12, "reviewer": 12, "reporter": 12}
 
 
@@ -183,7 +183,7 @@ def test_scope_read_units_first_means_the_same(cast, admin_user, who):
 def test_the_target_filter_reads_the_scope_units_once_and_agrees_with_the_rule(cast, who):
     """``visible_targets`` with the units the entry list already read is the same set as
     the rule's own SQL, for every role (the filter's choices; issue 19)."""
-    from targets.models import Target  # noqa: PLC0415
+    from targets.domain.models import Target  # noqa: PLC0415
 
     user = getattr(cast, who)
     roles = [scope.REPORTER, scope.REVIEWER]

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from targets.models import ProgressEntry, UserProfile
+from targets.domain.models import ProgressEntry, UserProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets import scope
-from targets.admin_review import QUEUE_LIMIT, review_queue
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain import scope
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.entry.review import QUEUE_LIMIT, review_queue
 
 pytestmark = pytest.mark.django_db
 

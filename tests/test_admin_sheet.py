@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets.models import AdministrativeUnit, ProgressEntry
-from targets.services import entry_submit
+from targets.domain.models import AdministrativeUnit, ProgressEntry
+from targets.domain.services import entry_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from targets.models import AdministrativeUnit, Membership
-from targets.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
+from targets.domain.models import AdministrativeUnit, Membership
+from targets.domain.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
 
 pytestmark = pytest.mark.django_db
 

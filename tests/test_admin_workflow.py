@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 from tests.positions import POSITIONS
 
 pytestmark = [

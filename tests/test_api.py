@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from targets.models import ApiToken, ProgressEntry
+from targets.domain.models import ApiToken, ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

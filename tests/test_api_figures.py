@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
-from targets.models import ApiToken
+from targets.domain.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 from tests.test_api import bearer
 from tests.test_views import fill_entries
 

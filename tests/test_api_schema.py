@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from targets.models import ApiToken
+from targets.domain.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from targets import demo_data
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.progress import plan_figures
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain.progress import plan_figures
+from targets.management import demo as demo_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from targets.charts import BAR_LEGEND, line_chart, nice_step, nice_ticks, progress_bar
-from targets.progress import Figure, figure_series
+from targets.domain.progress import Figure, figure_series
+from targets.domain.status import Status
+from targets.pages.charts import BAR_LEGEND, line_chart, nice_step, nice_ticks, progress_bar
 from targets.reports import export_report_pdf, gather_report
-from targets.status import Status
 
 DEC = datetime.date(2022, 12, 31)
 ROUND = {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)}

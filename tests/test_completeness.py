@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from targets.completeness import EntryState, is_late
-from targets.deadlines import due_date
+from targets.domain.completeness import EntryState, is_late
+from targets.domain.deadlines import due_date
 
 pytestmark = pytest.mark.django_db
 
@@ -103,9 +103,9 @@ def test_report_figures_equal_the_definitions_report_by_report(plan, varied, as_
 
     from django.utils import timezone
 
-    from targets.completeness import report_figures
-    from targets.models import AdministrativeUnit, ProgressEntry, Target
-    from targets.progress import unit_figures
+    from targets.domain.completeness import report_figures
+    from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
+    from targets.domain.progress import unit_figures
 
     rng = random.Random(3)
     sent = list(ProgressEntry.objects.filter(status__in=["submitted", "approved"]))

@@ -14,8 +14,8 @@ from django.db import close_old_connections, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from targets import services
-from targets.models import ProgressEntry
+from targets.domain import services
+from targets.domain.models import ProgressEntry
 
 pytestmark = [
     pytest.mark.postgres_only,

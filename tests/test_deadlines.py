@@ -9,9 +9,9 @@ from django.conf import settings as django_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets import deadlines, periods
-from targets.completeness import is_late
-from targets.models import AdministrativeUnit, ProgressEntry
+from targets.domain import deadlines, periods
+from targets.domain.completeness import is_late
+from targets.domain.models import AdministrativeUnit, ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

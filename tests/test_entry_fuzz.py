@@ -15,8 +15,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from targets import scope
-from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.domain import scope
+from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
 
 pytestmark = [
     pytest.mark.django_db,

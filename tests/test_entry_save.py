@@ -9,8 +9,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from targets import services
-from targets.models import ProgressEntry
+from targets.domain import services
+from targets.domain.models import ProgressEntry
 from tests.test_admin_workflow import change_url, entry_form
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.urls import reverse
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from targets import evidence, services
-from targets.models import ProgressEntry
+from targets.domain import evidence, services
+from targets.domain.models import ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

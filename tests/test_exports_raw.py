@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from targets.models import AdministrativeUnit, Plan, ProgressEntry
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry
 from targets.reports import export_entries_csv
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_python_writer_gets_text_the_database_formatted(target, unit, make_entry
 def test_fixed_utc_offset():
     import zoneinfo
 
-    from targets.sqltext import fixed_utc_offset
+    from targets.domain.sqltext import fixed_utc_offset
 
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")) == datetime.timedelta(hours=7)
     assert fixed_utc_offset(zoneinfo.ZoneInfo("Europe/Paris")) is None

@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from targets.exports_tables import BOM
+from targets.pages.exports import BOM
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from targets import services
-from targets.models import AdministrativeUnit, DataVersion, ProgressEntry, Target
-from targets.rollup import rollup
+from targets.domain import services
+from targets.domain.models import AdministrativeUnit, DataVersion, ProgressEntry, Target
+from targets.domain.rollup import rollup
 
 AS_OF = datetime.date(2022, 12, 31)
 SUBMITTED = ProgressEntry.Status.SUBMITTED

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from targets.models import AdministrativeUnit, Pillar, Plan, Target
+from targets.domain.models import AdministrativeUnit, Pillar, Plan, Target
 
 pytestmark = pytest.mark.django_db
 

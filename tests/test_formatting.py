@@ -1,4 +1,4 @@
-"""``targets.formatting``: one way to write and read numbers and dates, everywhere."""
+"""``targets.domain.formatting``: one way to write and read numbers and dates, everywhere."""
 
 import csv
 import datetime
@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from targets.admin import ProgressEntryForm
-from targets.formatting import (
+from targets.entry.admin.entries import ProgressEntryForm
+from targets.domain.fields import NumberField
+from targets.domain.formatting import (
     ParseError,
     format_target,
     parse_as_of,
@@ -21,8 +22,7 @@ from targets.formatting import (
     safe_cell,
     unquote_cell,
 )
-from targets.forms import NumberField
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

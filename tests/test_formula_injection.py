@@ -11,13 +11,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from targets.importing import read_dataset
-from targets.importing.run import entries_import
-from targets.importing.template import build_template
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
+from targets.domain.roles import REPORTERS
+from targets.entry.importing import read_dataset
+from targets.entry.importing.run import entries_import
+from targets.entry.importing.template import build_template
 from targets.reports import export_entries_csv, export_report_xlsx, export_status_csv
 from targets.reports.data import gather_report
-from targets.roles import REPORTERS
 
 pytestmark = pytest.mark.django_db
 

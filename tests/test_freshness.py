@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from targets.freshness import Change, Freshness, previous_period_end
-from targets.progress import Figure
+from targets.domain.freshness import Change, Freshness, previous_period_end
+from targets.domain.progress import Figure
 
 pytestmark = pytest.mark.django_db
 

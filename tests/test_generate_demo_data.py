@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from targets import demo_data
-from targets.models import Plan, ProgressEntry, Target
+from targets.domain.models import Plan, ProgressEntry, Target
+from targets.management import demo as demo_data
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 
-from targets.models import AdministrativeUnit, Membership, ProgressEntry, Target
-from targets.roles import REPORTERS
+from targets.domain.models import AdministrativeUnit, Membership, ProgressEntry, Target
+from targets.domain.roles import REPORTERS
 from tracker.middleware import _admin_view_of
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from targets.formatting import parse_number
-from targets.importing import FileError, columns, read_dataset
-from targets.importing.run import entries_import
-from targets.importing.template import build_template, template_rows
-from targets.models import AdministrativeUnit, ProgressEntry
-from targets.periods import period_ends
+from targets.domain.formatting import parse_number
+from targets.domain.models import AdministrativeUnit, ProgressEntry
+from targets.domain.periods import period_ends
+from targets.entry.importing import FileError, columns, read_dataset
+from targets.entry.importing.run import entries_import
+from targets.entry.importing.template import build_template, template_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from targets.importing import columns
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
+from targets.entry.importing import columns
 from tests.test_import import NOV, csv_file, ratio_row, xlsx
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from targets.importing import FileError, columns, read_dataset
-from targets.importing.admin import STORAGE_FOLDER
-from targets.importing.run import entries_import
-from targets.models import ProgressEntry
-from targets.roles import REPORTERS
+from targets.domain.models import ProgressEntry
+from targets.domain.roles import REPORTERS
+from targets.entry.importing import FileError, columns, read_dataset
+from targets.entry.importing.admin import STORAGE_FOLDER
+from targets.entry.importing.run import entries_import
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 from tests.test_import import csv_file, ratio_row, xlsx
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
-from targets import scope
-from targets.models import ProgressEntry
-from targets.models.entries import RANK_MAX
+from targets.domain import scope
+from targets.domain.models import ProgressEntry
+from targets.domain.models.entries import RANK_MAX
 from tracker.middleware import malformed_request
 
 pytestmark = pytest.mark.django_db

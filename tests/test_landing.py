@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from targets.landing import landing_period
-from targets.models import Plan
+from targets.domain.models import Plan
+from targets.pages.landing import landing_period
 
 pytestmark = pytest.mark.django_db
 

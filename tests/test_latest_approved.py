@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.db.models import OuterRef, Subquery
 
-from targets.models import AdministrativeUnit, ProgressEntry, Target
-from targets.progress import figure_series, plan_figures
+from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
+from targets.domain.progress import figure_series, plan_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_latest_approved_probes_only_the_units_asked_about(plan, unit):
     row per probed pair (NULL when nothing was approved), never one per unit of the city."""
     from django.db import connection
 
-    from targets.models.entry_queries import (
+    from targets.domain.models.entry_queries import (
         latest_approved_ids_sql,
         target_filter_sql,
         unit_filter_sql,
@@ -171,7 +171,7 @@ def test_a_district_s_pages_probe_only_its_units(client, make_user, varied, url)
 
 
 def test_the_api_figures_of_a_district_probe_only_its_units(client, make_user, varied):
-    from targets.models import ApiToken
+    from targets.domain.models import ApiToken
 
     user = make_user("city-api", memberships=[("31", "viewer")])
     _token, key = ApiToken.issue(user=user, name="test")

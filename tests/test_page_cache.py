@@ -1,4 +1,4 @@
-"""The manager pages' content in the figure cache (issue 19, ``targets.page_cache``).
+"""The manager pages' content in the figure cache (issue 19, ``targets.pages.cache``).
 
 The content is shared by everyone who asks the same question of the same data with the
 same scope; the frame (name, language switcher, logout form) is each person's own. The
@@ -13,10 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from targets import page_cache, services
-from targets.models import AdministrativeUnit, DataVersion, Membership, ProgressEntry
-from targets.page_cache import question, release
-from targets.scope import read_scope
+from targets.domain import services
+from targets.domain.models import AdministrativeUnit, DataVersion, Membership, ProgressEntry
+from targets.domain.scope import read_scope
+from targets.pages import cache as page_cache
+from targets.pages.cache import question, release
 from tests.test_figure_cache import SUBMITTED, figure_cache, redis_figure_cache
 from tests.test_security import _production_env, _setting
 from tests.test_views import PAGES

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from targets import periods
+from targets.domain import periods
 
 D = datetime.date
 

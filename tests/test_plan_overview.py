@@ -8,10 +8,10 @@ from django.db import connection
 from django.db.models import Case, Count, F, Max, OuterRef, Subquery, Sum, When
 from django.test.utils import CaptureQueriesContext
 
-from targets.models import AdministrativeUnit, ProgressEntry, Target
-from targets.models.entry_queries import current_period_q
-from targets.progress import district_league, merge_rollup_rows, plan_figures, plan_overview
-from targets.rollup import rollup
+from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
+from targets.domain.models.entry_queries import current_period_q
+from targets.domain.progress import district_league, merge_rollup_rows, plan_figures, plan_overview
+from targets.domain.rollup import rollup
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from targets.models import AdministrativeUnit, ProgressEntry, UserProfile
-from targets.roles import REPORTERS, REVIEWERS
+from targets.domain.models import AdministrativeUnit, ProgressEntry, UserProfile
+from targets.domain.roles import REPORTERS, REVIEWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from targets import services
-from targets.models import StatusReport
+from targets.domain import services
+from targets.domain.models import StatusReport
 from targets.reports.records import report_document, report_issue
 from tests.report_builders import (
     DEC,

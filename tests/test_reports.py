@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from targets.models import AdministrativeUnit, Plan, Target
-from targets.progress import plan_figures
+from targets.domain.models import AdministrativeUnit, Plan, Target
+from targets.domain.progress import plan_figures
+from targets.domain.status import Status
 from targets.reports import (
     export_report_docx,
     export_report_pdf,
@@ -22,7 +23,6 @@ from targets.reports import (
 )
 from targets.reports.document import build_document, quick_letterhead
 from targets.reports.xlsx import HEADER_ROW
-from targets.status import Status
 from tests.report_builders import pdf_of, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +216,7 @@ def test_xlsx_has_a_sheet_per_level_with_every_unit(entries):
 
 
 def test_xlsx_sources_sheet_names_where_the_citys_figures_come_from(entries):
-    from targets.models import ProgressEntry
+    from targets.domain.models import ProgressEntry
 
     ProgressEntry.objects.filter(target__code="DTI-01").update(
         note="=Bộ TT&TT công bố DTI 2022: hạng 14/63", evidence_url="https://example.vn/dti"

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import ProgressEntry, Target
-from targets.progress import district_figures, district_league, figure_series, plan_figures
-from targets.status import Status
+from targets.domain.models import ProgressEntry, Target
+from targets.domain.progress import district_figures, district_league, figure_series, plan_figures
+from targets.domain.status import Status
 
 pytestmark = pytest.mark.django_db
 

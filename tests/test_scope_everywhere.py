@@ -1,5 +1,5 @@
 """Every page, export, admin screen and command that reads entries answers within the
-reader's scope (``targets.scope``).
+reader's scope (``targets.domain.scope``).
 
 The reader is a reporter of one commune (Máy Chai, 11329). Entries of other units carry
 figures found nowhere else (7777, 8888, 6543, 8765); if any surface read entries
@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 from tests.test_import import csv_file, ratio_row
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from targets.models import AdministrativeUnit, Target
-from targets.progress import Figure, plan_overview
-from targets.scorecard import Cell, Row, column_key, district_scorecard, rank_rows
-from targets.status import Status
+from targets.domain.models import AdministrativeUnit, Target
+from targets.domain.progress import Figure, plan_overview
+from targets.domain.status import Status
+from targets.pages.scorecard import Cell, Row, column_key, district_scorecard, rank_rows
 
 pytestmark = pytest.mark.django_db
 

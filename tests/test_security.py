@@ -269,7 +269,7 @@ def test_check_deploy_flags_demo_accounts(settings):
 
 @pytest.mark.django_db
 def test_demo_accounts_have_the_roles_the_readme_lists():
-    from targets.scope import entry_permissions
+    from targets.domain.scope import entry_permissions
 
     call_command("setup_demo", verbosity=0)
     users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
@@ -284,7 +284,7 @@ def test_demo_accounts_have_the_roles_the_readme_lists():
     assert users["duyet.huyen"].has_perm("targets.review_progressentry")
     assert not users["duyet.huyen"].has_perm("targets.change_progressentry")
     # Scope, on an unsaved entry of Máy Chai (commune of Ngô Quyền).
-    from targets.models import AdministrativeUnit, ProgressEntry, Target
+    from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
 
     entry = ProgressEntry(
         target=Target.objects.get(plan__code="kh74-2022", code="CQS-03c"),

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from targets.domain.models import AdministrativeUnit, Membership, Pillar, Plan, Target
 from targets.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERNAMES
-from targets.models import AdministrativeUnit, Membership, Pillar, Plan, Target
 
 pytestmark = pytest.mark.django_db
 

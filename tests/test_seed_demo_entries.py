@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from targets import services
-from targets.demo_data import DEMO_NOTE, GENERATOR_USERNAME, validate
-from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.domain import services
+from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
+from targets.management.demo import DEMO_NOTE, GENERATOR_USERNAME, validate
 
 pytestmark = pytest.mark.django_db
 

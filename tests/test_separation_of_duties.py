@@ -1,7 +1,7 @@
 """Separation of duties: whoever created or last submitted an entry never approves it,
 even holding both the reporter and the reviewer role on its unit (issue 13).
 
-``targets.scope.entry_permissions`` decides it; the services refuse and the admin hides
+``targets.domain.scope.entry_permissions`` decides it; the services refuse and the admin hides
 the button, both from that one answer."""
 
 import datetime
@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from targets import roles, scope, services
-from targets.models import AdministrativeUnit, Membership, ProgressEntry
+from targets.domain import roles, scope, services
+from targets.domain.models import AdministrativeUnit, Membership, ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

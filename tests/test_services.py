@@ -1,4 +1,4 @@
-"""The review workflow in ``targets.services``: who may do each step, what it stores,
+"""The review workflow in ``targets.domain.services``: who may do each step, what it stores,
 and the history each step leaves."""
 
 import datetime
@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from targets import roles, scope, services
-from targets.models import ProgressEntry
+from targets.domain import roles, scope, services
+from targets.domain.models import ProgressEntry
 from tests.positions import POSITIONS
 
 pytestmark = pytest.mark.django_db

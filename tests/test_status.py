@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.status import Status, compute_status
+from targets.domain.status import Status, compute_status
 
 START = datetime.date(2022, 1, 1)
 DEADLINE = datetime.date(2022, 12, 31)
@@ -276,7 +276,7 @@ def test_the_rule_built_once_gives_each_figure_the_status_of_the_single_figure_r
 ):
     from django.conf import settings
 
-    from targets.status import StatusRule
+    from targets.domain.status import StatusRule
 
     context = {
         "target_value": target_value,

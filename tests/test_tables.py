@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from targets.charts import line_chart, progress_bar
-from targets.formatting import export_number, export_part, format_target, format_value
-from targets.progress import Figure, figure_series
-from targets.status import Status
-from targets.tables import TargetTable
+from targets.domain.formatting import export_number, export_part, format_target, format_value
+from targets.domain.progress import Figure, figure_series
+from targets.domain.status import Status
+from targets.pages.charts import line_chart, progress_bar
+from targets.pages.tables import TargetTable
 
 pytestmark = pytest.mark.django_db
 
@@ -109,11 +109,11 @@ def test_figures_on_screen_round_like_the_export(target, value, shown, exported)
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_number_writer_writes_what_djangos_number_format_writes(language):
-    """The fast path of targets.formatting (separators read once) against Django's own
+    """The fast path of targets.domain.formatting (separators read once) against Django's own
     ``number_format``, read on every call."""
     from django.utils import formats
 
-    from targets.formatting import PLACES, NumberWriter, rounded
+    from targets.domain.formatting import PLACES, NumberWriter, rounded
 
     values = [Decimal(v) for v in ("0", "1", "-2.5", "29.4664", "33.33333", "1234.5", "1234")]
     values += [Decimal("9876543.215"), Decimal("-0.004"), Decimal("100")]
@@ -134,7 +134,8 @@ def test_bulk_marks_are_the_per_figure_marks(target, language):
     no value, no previous figure."""
     import itertools
 
-    from targets.freshness import Freshness, Marks, marks_html
+    from targets.domain.freshness import Freshness
+    from targets.pages.marks import Marks, marks_html
 
     sep = datetime.date(2022, 9, 30)
     nov = datetime.date(2022, 11, 30)
@@ -196,7 +197,7 @@ def test_scorecard_grid_rows_are_what_django_tables2_renders(manager_client, gri
     through ``{% table_rows %}``), are byte for byte django-tables2's own rendering of
     the table (``django_tables2/table.html``, each cell through ``CellColumn.render``),
     in both languages and in every order."""
-    from targets.scorecard import column_key
+    from targets.pages.scorecard import column_key
     from tests.test_views import table_bodies
 
     cqs_b, cqs_c = grid_figures

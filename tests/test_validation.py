@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets.forms import default_plan
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain.plans import default_plan
 
 pytestmark = pytest.mark.django_db
 

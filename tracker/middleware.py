@@ -6,7 +6,7 @@ language was chosen, so a browser set to English would get English pages althoug
 city works in Vietnamese. Here only the choice made with the language switcher counts
 (Django's ``set_language`` view stores it in the ``LANGUAGE_COOKIE_NAME`` cookie, kept
 for ``LANGUAGE_COOKIE_AGE``); without it, ``LANGUAGE_CODE`` (Vietnamese). A logged-in
-person's session carries the language stored on their account (``targets.language``),
+person's session carries the language stored on their account (``targets.domain.language``),
 which comes first.
 """
 
@@ -26,8 +26,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext
 
-from targets.formatting import ParseError, parse_date
-from targets.language import SESSION_KEY
+from targets.domain.formatting import ParseError, parse_date
+from targets.domain.language import SESSION_KEY
 
 
 def chosen_language(request) -> str:
@@ -149,11 +149,11 @@ class RequestGuardMiddleware:
     - an admin URL whose object id cannot be a key of its model (``/admin/…/abc/history/``,
       a NUL, a date) answers 404, as a missing object does: Django's own change page
       already does, django-simple-history's history pages raised a server error;
-    - an admin list filter on a date outside the sane range (``targets.formatting``)
+    - an admin list filter on a date outside the sane range (``targets.domain.formatting``)
       answers 400 with the reason.
 
     Parameters with a meaning (dates, numbers, page sizes) are read where they are used,
-    by ``targets.formatting`` and the form fields built on it.
+    by ``targets.domain.formatting`` and the form fields built on it.
     """
 
     def __init__(self, get_response):

@@ -151,7 +151,7 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["tracker.formats"]
 # The language switcher's choice lives in a cookie for a year and on the account
-# (targets.language, applied at login);
+# (targets.domain.language, applied at login);
 # without it pages are Vietnamese, whatever the browser asks (tracker.middleware).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True

@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from targets.language import set_language
+from targets.pages.language import set_language
 from tracker.health import healthz
 
 admin.site.site_header = _("Theo dõi chỉ tiêu chuyển đổi số Hải Phòng")
@@ -32,5 +32,5 @@ urlpatterns = [
     path("api/v1/", include("targets.api.urls")),
     path("", include("targets.urls")),
 ]
-# No /media/ URL, even in debug: evidence files are served by targets.views_evidence.download,
+# No /media/ URL, even in debug: evidence files are served by targets.pages.evidence.download,
 # which checks the reader's scope.

@@ -4,5 +4,5 @@
 - ``throttling``: request rates per token;
 - ``rollup``: the one place that calls the pages' scope and roll-up functions;
 - ``serializers``, ``views``, ``urls``: the endpoints; every write goes through
-  ``targets.services`` (scope, workflow, validation, version check, history).
+  ``targets.domain.services`` (scope, workflow, validation, version check, history).
 """

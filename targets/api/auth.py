@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from targets.models import ApiToken
+from targets.domain.models import ApiToken
 
 KEYWORDS = ("bearer", "token")
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
-    """A personal API token (``targets.models.ApiToken``) in the Authorization header.
+    """A personal API token (``targets.domain.models.ApiToken``) in the Authorization header.
     One query (the token and its user); a write of its last use at most once a minute."""
 
     def authenticate(self, request):

@@ -1,7 +1,7 @@
 """Batches of entries from machines: the file import's rules, without a file.
 
 A batch (one plan, one period end, rows of target code, unit code and figures) becomes
-the rows of an import file and goes through ``targets.importing.run.entries_import``: the same
+the rows of an import file and goes through ``targets.entry.importing.run.entries_import``: the same
 cell readers, scope and workflow checks, ``full_clean()`` and constraints, all or nothing.
 
 Idempotent by natural key: a row equal to the stored entry of its (target, unit, period
@@ -15,9 +15,9 @@ import datetime
 import tablib
 
 from targets.api import rollup
-from targets.importing import columns
-from targets.importing.run import entries_import
-from targets.models import Target
+from targets.domain.models import Target
+from targets.entry.importing import columns
+from targets.entry.importing.run import entries_import
 
 # Column of the import file → field of the batch row.
 FIELD_OF_COLUMN = {column: field for field, column in columns.FOR_FIELD.items()}

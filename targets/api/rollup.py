@@ -1,9 +1,9 @@
 """The one place the API reads scope and figures: the same functions the pages call.
 
-The target table page computes its rows with ``targets.scope.read_scope`` and
-``targets.views.scoped_figures`` (the one roll-up, ``targets.rollup``); the figures
+The target table page computes its rows with ``targets.domain.scope.read_scope`` and
+``targets.domain.progress.scoped_figures`` (the one roll-up, ``targets.domain.rollup``); the figures
 endpoint calls exactly these, so the API and the pages cannot drift. Entries come from
-``targets.scope.raw_entries``, the rule of the raw-data download.
+``targets.domain.scope.raw_entries``, the rule of the raw-data download.
 """
 
 import datetime
@@ -11,11 +11,10 @@ import datetime
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from targets import scope as scopes
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.progress import Figure
-from targets.scope import Scope, read_scope
-from targets.views import scoped_figures
+from targets.domain import scope as scopes
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain.progress import Figure, scoped_figures
+from targets.domain.scope import Scope, read_scope
 
 
 def figures(
@@ -35,7 +34,7 @@ def figures(
 
 def entries(user):
     """The progress entries ``user`` may read, as the raw-data export: a draft only to
-    its unit's reporters (``targets.scope.raw_entries``).
+    its unit's reporters (``targets.domain.scope.raw_entries``).
 
     Two queries' worth: the ids of the scope's units (and the city's, whose figures a
     lead agency's scope includes) first, then the entries. That unit filter is implied by

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from targets.formatting import ParseError, check_date_range
-from targets.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
-from targets.models.entries import NOTE_MAX_LENGTH
-from targets.services import REASON_MAX_LENGTH
+from targets.domain.formatting import ParseError, check_date_range
+from targets.domain.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
+from targets.domain.models.entries import NOTE_MAX_LENGTH
+from targets.domain.services import REASON_MAX_LENGTH
 
 NUMBER = {"max_digits": 18, "decimal_places": 4}
 MAX_BATCH = 5000
@@ -31,7 +31,7 @@ def datetime_in_range(moment):
 
 def _in_range(day):
     """``day`` if it lies in the range every date of the tracker does
-    (``targets.formatting.check_date_range``), else a field error."""
+    (``targets.domain.formatting.check_date_range``), else a field error."""
     try:
         return None if day is None else check_date_range(day)
     except ParseError as error:

@@ -1,6 +1,6 @@
 """The endpoints of ``/api/v1/``: reference data, figures, entries and their workflow.
 
-Reads are scoped as the pages (``targets.api.rollup``); writes call ``targets.services``,
+Reads are scoped as the pages (``targets.api.rollup``); writes call ``targets.domain.services``,
 which check scope, workflow, figures and version and keep the history. Messages are
 Vietnamese unless the request asks for English (``Accept-Language: en``).
 """
@@ -21,12 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from targets import services
 from targets.api import imports, rollup
 from targets.api import serializers as s
-from targets.forms import default_plan
-from targets.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
-from targets.services import EntryConflict
+from targets.domain import services
+from targets.domain.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
+from targets.domain.plans import default_plan
+from targets.domain.services import EntryConflict
 
 # --- Errors and language --------------------------------------------------------------
 

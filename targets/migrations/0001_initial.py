@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
-import targets.models
+import targets.domain.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'trụ cột',
                 'ordering': ['order', 'code'],
             },
-            bases=(targets.models.LocalizedNameMixin, models.Model),
+            bases=(targets.domain.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='AdministrativeUnit',
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'đơn vị',
                 'ordering': ['code'],
             },
-            bases=(targets.models.LocalizedNameMixin, models.Model),
+            bases=(targets.domain.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalMembership',
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 'ordering': ['-year', 'code'],
                 'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='targets_plan_end_after_start')],
             },
-            bases=(targets.models.LocalizedNameMixin, models.Model),
+            bases=(targets.domain.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='HistoricalTarget',
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'chỉ tiêu',
                 'ordering': ['plan', 'pillar__order', 'order', 'code'],
             },
-            bases=(targets.models.LocalizedNameMixin, models.Model),
+            bases=(targets.domain.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ProgressEntry',

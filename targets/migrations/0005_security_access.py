@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import simple_history.models
-import targets.evidence
+import targets.domain.evidence
 from django.conf import settings
 from django.db import migrations, models
 
@@ -89,12 +89,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalprogressentry',
             name='evidence_file',
-            field=models.TextField(blank=True, max_length=300, validators=[targets.evidence.validate_evidence_file], verbose_name='tệp minh chứng'),
+            field=models.TextField(blank=True, max_length=300, validators=[targets.domain.evidence.validate_evidence_file], verbose_name='tệp minh chứng'),
         ),
         migrations.AlterField(
             model_name='progressentry',
             name='evidence_file',
-            field=targets.evidence.EvidenceFileField(blank=True, max_length=300, storage=targets.evidence.evidence_storage, upload_to=targets.evidence.evidence_upload_to, validators=[targets.evidence.validate_evidence_file], verbose_name='tệp minh chứng'),
+            field=targets.domain.evidence.EvidenceFileField(blank=True, max_length=300, storage=targets.domain.evidence.evidence_storage, upload_to=targets.domain.evidence.evidence_upload_to, validators=[targets.domain.evidence.validate_evidence_file], verbose_name='tệp minh chứng'),
         ),
         migrations.AddIndex(
             model_name='progressentry',

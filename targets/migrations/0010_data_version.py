@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
 # Triggers that bump targets_dataversion (row 1) with every committed write that can
-# change a roll-up (targets.models.versions): an entry approved before or after the
+# change a roll-up (targets.domain.models.versions): an entry approved before or after the
 # write; any change to a plan, pillar, target, unit or membership. The version only grows:
 # each bump takes the larger of the version + 1 and the clock in microseconds, so a
 # database restored from an older dump never repeats a version it had since.

@@ -4,7 +4,7 @@
 ``csv`` lay it out. ``document.build_document`` turns it into the document of an
 administrative report (Nghị định 30/2020/NĐ-CP) that the PDF and DOCX writers share and
 an issued report keeps as its snapshot.
-Views (``targets.views_reports``) and the ``export_report`` command call the same
+Views (``targets.reports.views``) and the ``export_report`` command call the same
 functions, so the web and the command write the same data.
 """
 

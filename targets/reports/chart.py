@@ -8,7 +8,7 @@ from decimal import Decimal
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from targets.formatting import format_value
+from targets.domain.formatting import format_value
 from targets.reports.data import (
     STATUS_COLOURS,
     ReportData,
@@ -48,7 +48,7 @@ def chart_bars(report: ReportData) -> list[dict]:
 def progress_chart(bars: list[dict], width: float, font: str = FONT) -> Drawing:
     """Horizontal bars of each target's value / target (capped at 125%), coloured by
     status, with the target (100%) as a solid line and the share expected by the date
-    as a dashed tick: the legend of the web pages (``targets.charts.BAR_LEGEND``)."""
+    as a dashed tick: the legend of the web pages (``targets.pages.charts.BAR_LEGEND``)."""
     label_width, value_width, axis_height = 48, 70, 22
     bar_x = label_width
     bar_width = width - label_width - value_width

@@ -3,7 +3,7 @@
 Both are UTF-8 with a byte-order mark so that Excel opens Vietnamese text correctly.
 Numbers use a decimal point and dates ISO 8601, for machines; the XLSX and PDF exports
 are the ones formatted for people. Figures are rounded as on screen
-(``targets.formatting.export_number``); text a spreadsheet would run as a formula gets a
+(``targets.domain.formatting.export_number``); text a spreadsheet would run as a formula gets a
 leading quote (``safe_cell`` here, the same rule in SQL for the raw export).
 """
 
@@ -19,14 +19,14 @@ from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from targets.formatting import (
+from targets.domain.formatting import (
     decimal_text,
     export_number,
     export_part,
     machine_text,
     safe_cell,
 )
-from targets.models import ProgressEntry, ProgressEntryQuerySet
+from targets.domain.models import ProgressEntry, ProgressEntryQuerySet
 from targets.reports.data import ReportData, expected_figure
 
 BOM = "\ufeff"
@@ -124,7 +124,7 @@ def _raw_row_converter(row: tuple):
     """A function turning one raw cursor row of ``raw_export_rows`` into CSV cells, or
     None when ``row`` (the first) shows the database formatted every cell already.
 
-    Only decimals and datetimes go through Python (``targets.formatting.machine_text``
+    Only decimals and datetimes go through Python (``targets.domain.formatting.machine_text``
     gives their text; a naive datetime is UTC, as SQLite stores it); ``csv.writer`` writes the rest
     itself, in C: strings as they are, ints and dates with ``str()`` (ISO dates), None
     as an empty cell. Datetimes repeat (entries approved together), so their text is

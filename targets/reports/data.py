@@ -3,7 +3,7 @@
 :func:`gather_report` reads everything the XLSX, PDF and CSV writers need in a fixed
 number of queries (six, whatever the number of entries) and hands back a
 :class:`ReportData`; the writers only lay it out. Figures come from
-``targets.progress.plan_figures`` and unit statuses from ``targets.status``, so a report
+``targets.domain.progress.plan_figures`` and unit statuses from ``targets.domain.status``, so a report
 shows exactly what the pages show for the same plan, date and scope.
 """
 
@@ -17,10 +17,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets import formatting, periods
-from targets.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.progress import Figure, plan_figures, status_counts
-from targets.status import Status, target_rule
+from targets.domain import formatting, periods
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
+from targets.domain.progress import Figure, plan_figures, status_counts
+from targets.domain.status import Status, target_rule
 
 # Cell fills (light, text stays black) and bar colours (strong) for each status.
 STATUS_FILLS = {
@@ -160,7 +160,7 @@ class ReportData:
     @property
     def place_and_date(self) -> str:
         """ "Hải Phòng, ngày 31 tháng 12 năm 2022" for the as-of date (see
-        :func:`targets.formatting.place_and_date`)."""
+        :func:`targets.domain.formatting.place_and_date`)."""
         return formatting.place_and_date(self.place, self.as_of)
 
     def filename(self, extension: str) -> str:

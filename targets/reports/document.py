@@ -22,12 +22,18 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from targets.charts import BAR_LEGEND
-from targets.formatting import date, format_target, format_value, place_and_date, plain_number
-from targets.models import AdministrativeUnit, Target
+from targets.domain.formatting import (
+    date,
+    format_target,
+    format_value,
+    place_and_date,
+    plain_number,
+)
+from targets.domain.models import AdministrativeUnit, Target
+from targets.domain.status import STATUS_ORDER, Status
+from targets.pages.charts import BAR_LEGEND
 from targets.reports.chart import chart_bars
 from targets.reports.data import STATUS_FILLS, ReportData, published_figures, roman, unit_label
-from targets.status import STATUS_ORDER, Status
 
 DOCUMENT_FORMAT = 1
 BEHIND = (Status.MISSED, Status.OFF_TRACK, Status.AT_RISK)

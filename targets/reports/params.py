@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from targets import scope
-from targets.formatting import ParseError, parse_as_of
-from targets.models import AdministrativeUnit, Plan
+from targets.domain import scope
+from targets.domain.formatting import ParseError, parse_as_of
+from targets.domain.models import AdministrativeUnit, Plan
 
 
 class ReportParameterError(ValueError):
@@ -49,7 +49,7 @@ def get_unit(code: str) -> AdministrativeUnit:
 
 
 def report_unit_for(user, unit_code: str | None = None) -> AdministrativeUnit | None:
-    """The units a report for ``user`` covers (``targets.scope.report_unit``), narrowed
+    """The units a report for ``user`` covers (``targets.domain.scope.report_unit``), narrowed
     to the unit of ``unit_code`` when given. Raises PermissionDenied outside the scope."""
     return scope.report_unit(user, get_unit(unit_code) if unit_code else None)
 

@@ -35,11 +35,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from targets.domain.status import STATUS_ORDER
 from targets.reports.chart import progress_chart
 from targets.reports.data import STATUS_COLOURS, ReportData
 from targets.reports.document import build_document, quick_letterhead
 from targets.reports.fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
-from targets.status import STATUS_ORDER
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 # Margins of an administrative document (Phụ lục I, I.3): top and bottom 20–25 mm, left

@@ -1,7 +1,7 @@
-"""Status report records (``targets.models.StatusReport``): who may create and issue
+"""Status report records (``targets.domain.models.StatusReport``): who may create and issue
 them, the document a record shows, and issuing it.
 
-Scope comes from ``targets.scope``: ``covers`` (a reviewer's role on a unit covers the
+Scope comes from ``targets.domain.scope``: ``covers`` (a reviewer's role on a unit covers the
 units below it) and ``report_units``. Plan administrators and superusers work on every
 unit.
 """
@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from targets import scope
-from targets.models import AdministrativeUnit, StatusReport
+from targets.domain import scope
+from targets.domain.models import AdministrativeUnit, StatusReport
 from targets.reports.data import ReportData, gather_report, report_filename
 from targets.reports.document import (
     Letterhead,

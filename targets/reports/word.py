@@ -22,10 +22,10 @@ from docx.shared import Mm, Pt
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
+from targets.domain.status import Status
 from targets.reports.data import STATUS_FILLS, ReportData
 from targets.reports.document import build_document, quick_letterhead
 from targets.reports.fonts import FONT_BOLD, WORD_FONT, register_fonts
-from targets.status import Status
 
 PAGE_WIDTH, PAGE_HEIGHT = 210, 297  # mm
 LEFT, RIGHT, TOP, BOTTOM = 30, 15, 20, 20  # mm, as the PDF

@@ -5,7 +5,7 @@ one sheet per reporting level with every unit's figures, the units that have not
 reported for the current period, and how status is computed. Numbers are stored as
 numbers with a number format (percentages as fractions formatted ``0.00%``), rounded as
 on screen; header rows are frozen and data tables carry an auto-filter. Text cells
-pass through ``targets.formatting.safe_cell`` (no formula injection).
+pass through ``targets.domain.formatting.safe_cell`` (no formula injection).
 """
 
 import io
@@ -18,8 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from targets.formatting import export_number, format_target, safe_cell
-from targets.models import Target
+from targets.domain.formatting import export_number, format_target, safe_cell
+from targets.domain.models import Target
+from targets.domain.status import STATUS_ORDER, Status
 from targets.reports.data import (
     STATUS_FILLS,
     ReportData,
@@ -28,7 +29,6 @@ from targets.reports.data import (
     published_figures,
     unit_label,
 )
-from targets.status import STATUS_ORDER, Status
 
 HEADER_ROW = 4  # rows 1–2 title and subtitle; row 4 the column headers of every data sheet
 
@@ -74,7 +74,7 @@ MISSING_HEADERS = [
     gettext_lazy("Tình trạng số liệu"),
 ]
 
-PERCENT = "0.00%"  # as many decimals as targets.formatting.PLACES
+PERCENT = "0.00%"  # as many decimals as targets.domain.formatting.PLACES
 SHARE = "0%"
 # Dates are stored as dates; only how Excel shows them follows the language.
 DATE = pgettext_lazy("Excel number format of a date", "DD/MM/YYYY")
@@ -115,7 +115,7 @@ def value_format(target: Target) -> str:
 
 def cell_number(target: Target, value: Decimal | None):
     """The number stored in a cell for a figure, rounded as on screen
-    (``targets.formatting.export_number``): a fraction for percentages."""
+    (``targets.domain.formatting.export_number``): a fraction for percentages."""
     if value is None:
         return None
     value = Decimal(export_number(value))

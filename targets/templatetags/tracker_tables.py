@@ -12,7 +12,7 @@ page when last measured: bench/notes.md).
 
 A column with a ``cells_html(records, table)`` method writes all its cells at once (a
 list of safe strings, one per record: what its ``render`` gives for each): the
-scorecard grid's target columns (``targets.scorecard_tables.CellColumn``), 2,700 cells
+scorecard grid's target columns (``targets.pages.scorecard_tables.CellColumn``), 2,700 cells
 on the city-scale dashboard, where django-tables2's per-cell machinery (finding the
 column by name, inspecting ``render``'s signature) was most of the page's time.
 """

@@ -7,7 +7,7 @@ request to a host other than the app (conftest).
 
 The journeys follow one entry: Máy Chai's (commune 11329, district 304 Ngô Quyền)
 CQS-03c figure for December 2022. Each journey starts from the state the one before
-leaves, built through ``targets.services`` (the code paths the admin itself uses), so
+leaves, built through ``targets.domain.services`` (the code paths the admin itself uses), so
 each can run alone and in any order.
 """
 
@@ -22,9 +22,10 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from playwright.sync_api import expect
 
-from targets import demo_data, services
-from targets.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
-from targets.roles import REPORTERS
+from targets.domain import services
+from targets.domain.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target
+from targets.domain.roles import REPORTERS
+from targets.management import demo as demo_data
 
 from .conftest import DEMO_PASSWORD
 

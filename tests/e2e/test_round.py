@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from targets.models import AdministrativeUnit, ProgressEntry, Target
+from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
 
 pytestmark = pytest.mark.browser
 

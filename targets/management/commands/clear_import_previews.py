@@ -8,7 +8,7 @@ from cron too (e.g. hourly) so that nothing lingers on a quiet day.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.importing.admin import clear_previews
+from targets.entry.importing.admin import clear_previews
 
 
 class Command(BaseCommand):

@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.models import ProgressEntry, StatusReport
+from targets.domain.models import ProgressEntry, StatusReport
 from targets.reports import (
     export_document_docx,
     export_document_pdf,

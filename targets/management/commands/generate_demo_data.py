@@ -2,7 +2,7 @@
 
 Replaces whatever the generator made before (its entries and unused demo plans) with
 exactly N entries (fewer only where a person already entered that period), drawn as
-``targets.demo_data`` describes: the 2022 plan first, then the 2022–2025 plan, copies of
+``targets.management.demo`` describes: the 2022 plan first, then the 2022–2025 plan, copies of
 the 2022 plan for 2023 and 2024, then a demo plan of monthly figures of every district
 and commune by field of procedure, given as many targets as N needs (up to about 1.07
 million entries in all).
@@ -21,8 +21,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from targets import demo_data
-from targets.models import ProgressEntry
+from targets.domain.models import ProgressEntry
+from targets.management import demo as demo_data
 
 
 class Command(BaseCommand):

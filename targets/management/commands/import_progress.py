@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from targets.importing import MAX_BYTES, FileError, read_dataset
-from targets.importing.run import entries_import
+from targets.entry.importing import MAX_BYTES, FileError, read_dataset
+from targets.entry.importing.run import entries_import
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ district a commune belonged to before it moved).
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from targets.models import AdministrativeUnit, Pillar, Plan, Target
+from targets.domain.models import AdministrativeUnit, Pillar, Plan, Target
 
 MODELS = (Plan, Pillar, AdministrativeUnit, Target)
 REASON = "Dữ liệu tham chiếu (nạp từ fixtures)"

@@ -5,15 +5,15 @@ so running it again adds nothing and keeps what people changed by hand. ``--rese
 first deletes the generated entries of the 2022 plan that nobody has touched since (and
 their history); entries people have edited, submitted, approved, returned or reopened
 are kept with their history, and the command says how many.
-See ``targets.demo_data`` for how the figures are drawn.
+See ``targets.management.demo`` for how the figures are drawn.
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from targets import demo_data
-from targets.models import Plan, ProgressEntry
+from targets.domain.models import Plan, ProgressEntry
+from targets.management import demo as demo_data
 
 
 class Command(BaseCommand):

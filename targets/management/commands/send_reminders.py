@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.formatting import ParseError, parse_as_of
-from targets.reminders import gather_reminders, reminder_message
+from targets.domain.formatting import ParseError, parse_as_of
+from targets.entry.reminders import gather_reminders, reminder_message
 
 
 class Command(BaseCommand):

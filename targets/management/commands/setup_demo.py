@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from targets.domain.models import AdministrativeUnit, Membership
+from targets.domain.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
 from targets.management.commands.setup_roles import sync_groups
-from targets.models import AdministrativeUnit, Membership
-from targets.roles import PLAN_ADMINISTRATORS, REPORTERS, REVIEWERS
 
 DEMO_PASSWORD = "demo-haiphong-2022"
 

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from targets.roles import GROUP_PERMISSIONS
+from targets.domain.roles import GROUP_PERMISSIONS
 
 
 def sync_groups() -> dict[str, Group]:

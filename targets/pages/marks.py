@@ -1,0 +1,91 @@
+"""The marks written after a figure on the pages: its change since the previous period
+(an arrow, green when better, red when worse, with its words for screen readers) and,
+when it is older than the current period, a badge naming its period. What they say is
+decided by ``targets.domain.freshness``; this module writes it."""
+
+import datetime
+import functools
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from targets.domain.formatting import date
+from targets.domain.freshness import Change, Freshness, change_between, change_is_better, is_stale
+
+
+def change_words(change: str | None, better: bool | None, since: datetime.date | None) -> str:
+    """A figure's change in words (screen readers and tooltips), from the change, whether
+    it is for the better and the date of the previous figure (computed once by
+    :func:`marks_html`)."""
+    if change is None:
+        return _("Chưa có số liệu kỳ trước để so sánh")
+    since = date(since)
+    if change == Change.SAME:
+        return _("Không đổi so với kỳ %(period)s") % {"period": since}
+    words = _("tốt lên") if better else _("kém đi")
+    if change == Change.UP:
+        return _("Tăng so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+    return _("Giảm so với kỳ %(period)s (%(words)s)") % {"period": since, "words": words}
+
+
+def marks_html(freshness: Freshness | None) -> str:
+    """The marks shown after a figure: its change since the previous period (an arrow,
+    green when better, red when worse) and, when older than the current period, its
+    period in a visible badge. "" for no marks."""
+    if freshness is None:
+        return ""
+    return _marks(freshness.figure, freshness.previous, _change_mark, _stale_mark)
+
+
+class Marks:
+    """:func:`marks_html` for many figures (a scorecard grid has 2,700): each distinct
+    mark (a change and its date, a stale period) is written once and reused. One per
+    page, in the language of the page: ``Marks()(figure, previous)``."""
+
+    def __init__(self):
+        self._change_mark = functools.cache(_change_mark)
+        self._stale_mark = functools.cache(_stale_mark)
+
+    def __call__(self, figure, previous=None) -> str:
+        return _marks(figure, previous, self._change_mark, self._stale_mark)
+
+
+def _marks(figure, previous, change_mark, stale_mark) -> str:
+    """The rules of :func:`marks_html`; ``change_mark`` and ``stale_mark`` write the two
+    marks (:func:`_change_mark`, :func:`_stale_mark`, or a cache of them)."""
+    if figure.value is None:
+        return ""
+    parts = []
+    # The change and whether it is better computed once (each property of Freshness
+    # computes the change again).
+    change = change_between(figure, previous)
+    if Change.ARROWS.get(change, ""):
+        better = change_is_better(figure.target, change)
+        parts.append(change_mark(change, better, previous.as_of))
+    if is_stale(figure):
+        parts.append(stale_mark(figure.period_due, figure.last_period))
+    return mark_safe("".join(parts))  # each part built by format_html
+
+
+def _change_mark(change: str, better: bool | None, since: datetime.date) -> str:
+    """The arrow of a change since the period ending ``since``, with its words."""
+    quality = {True: "better", False: "worse", None: "same"}[better]
+    label = change_words(change, better, since)
+    return format_html(
+        ' <span class="change {}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        quality,
+        label,
+        Change.ARROWS[change],
+        label,
+    )
+
+
+def _stale_mark(due: datetime.date, period: datetime.date) -> str:
+    """The badge of a figure of the period ending ``period`` when ``due`` was due."""
+    return format_html(
+        ' <span class="stale" title="{}">{}</span>',
+        _("Cũ hơn kỳ hiện tại (%(due)s)") % {"due": date(due)},
+        _("cũ, kỳ %(period)s") % {"period": date(period)},
+    )

@@ -1,0 +1,226 @@
+"""The scorecard grid as a django-tables2 table: one column per target, built for the
+targets of the grid (``targets.pages.scorecard.Scorecard``); sortable by any column."""
+
+import django_tables2 as tables
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from targets.domain.formatting import NumberWriter, format_value, percent
+from targets.domain.models import AdministrativeUnit
+from targets.pages.marks import Marks, marks_html
+from targets.pages.scorecard import column_key
+from targets.pages.tables import NUM
+
+DASH = "—"
+
+
+# A grid cell's markup: a figure coloured by status (a link to its drill-down) with the
+# status in words for screen readers and its marks (targets.domain.freshness); a figure with no
+# value; a target that does not apply to the unit. Written by :func:`render_cell` (one
+# cell, as django-tables2 renders it) and :class:`GridCells` (a table's cells at once).
+CELL = (
+    '<span class="cell status-{}" title="{}">{}<span class="visually-hidden"> · {}</span>{}</span>'
+)
+LINK = '<a href="{}">{}</a>'
+NO_VALUE = '<span class="cell status-{}">{}</span>'
+NOT_APPLICABLE = (
+    '<span class="cell na" title="{}">{}<span class="visually-hidden"> {}</span></span>'
+)
+
+
+def not_applicable() -> str:
+    return format_html(NOT_APPLICABLE, _("Không áp dụng"), DASH, _("Không áp dụng"))
+
+
+def render_cell(cell, url: str = "") -> str:
+    """A grid cell: the figure coloured by status (a link to ``url``, the drill-down),
+    its change since the previous period and, when older than the current period, a
+    visible mark with its period."""
+    if cell.applicable and cell.figure.value is None:
+        return format_html(NO_VALUE, cell.figure.status, cell.figure.status.label)
+    if not cell.applicable:
+        return not_applicable()
+
+    figure = cell.figure
+    value = format_value(figure.target, figure.value)
+    if url:
+        value = format_html(LINK, url, value)
+    return format_html(
+        CELL,
+        figure.status,
+        figure.status.label,
+        value,
+        figure.status.label,
+        marks_html(cell.freshness),
+    )
+
+
+class GridCells:
+    """Writes a grid table's target cells a column at once, the same markup as
+    :func:`render_cell` (``tests/test_tables.py`` compares them): what is the same
+    across cells is computed once per table (a status's words, a target's URL and its
+    figures' format, each distinct mark), the rest is plain string formatting of
+    escaped text. The city-scale dashboard has 2,700 cells."""
+
+    def __init__(self, table):
+        self.table = table
+        self.language = get_language()
+        self.numbers = NumberWriter()
+        self.marks = Marks()
+        self.not_applicable = not_applicable()
+        self._statuses = {}
+        self._unit_links = {}
+
+    def status(self, status) -> tuple[str, str]:
+        """A status's class and words, escaped."""
+        if status not in self._statuses:
+            self._statuses[status] = (escape(status), escape(str(status.label)))
+        return self._statuses[status]
+
+    def unit_link(self, unit) -> tuple[bool, str]:
+        """Whether a cell of ``unit`` drills down to a target's page (a district) and,
+        escaped, the district's code to add to that link, or the unit's own page (a
+        commune): :meth:`ScorecardGridTable.drill_down`."""
+        if unit.pk not in self._unit_links:
+            if self.table.drills_to_target(unit):
+                self._unit_links[unit.pk] = (True, escape(unit.code))
+            else:
+                self._unit_links[unit.pk] = (False, escape(self.table.unit_page(unit)))
+        return self._unit_links[unit.pk]
+
+    def column(self, target, records) -> list[str]:
+        """The cells of ``target``'s column for ``records`` (rows of the grid)."""
+        key = column_key(target)
+        write_value = self.numbers.value_writer(target)
+        district_link = escape(self.table.district_drill_down(target, ""))
+        cells = []
+        for record in records:
+            cell = record.cells[key]
+            figure = cell.figure
+            if figure is None:
+                cells.append(self.not_applicable)
+                continue
+            status, label = self.status(figure.status)
+            if figure.value is None:
+                cells.append(mark_safe(NO_VALUE.format(status, label)))
+                continue
+            to_target, link = self.unit_link(record.unit)
+            if to_target:
+                link = district_link + link
+            value = LINK.format(link, escape(write_value(figure.value)))
+            marks = self.marks(figure, cell.previous)
+            cells.append(mark_safe(CELL.format(status, label, value, label, marks)))
+        return cells
+
+
+class CellColumn(tables.Column):
+    """A target's column: its code in the header (the name as a tooltip). Its cells are
+    written all at once (``cells_html``, for ``{% table_rows %}``) or one by one
+    (``render``, django-tables2's way, which exports would use)."""
+
+    def __init__(self, target, **kwargs):
+        key = column_key(target)
+        self.target = target
+        super().__init__(
+            verbose_name=target.code,
+            accessor=f"cells__{key}",
+            order_by=(f"cells__{key}__sort_key",),
+            attrs={"th": {"title": target.display_name, "class": "num"}, "td": {"class": "num"}},
+            **kwargs,
+        )
+
+    def render(self, value, record, table):
+        return render_cell(value, table.drill_down(value.target, record.unit))
+
+    def cells_html(self, records, table) -> list[str]:
+        """What :meth:`render` writes, for each of ``records``."""
+        return table.grid_cells().column(self.target, records)
+
+
+class ScorecardGridTable(tables.Table):
+    """Units × targets. ``period_query`` carries the plan and date into the links."""
+
+    rank = tables.Column(
+        verbose_name=gettext_lazy("Hạng"), order_by=("rank_key",), attrs=NUM, empty_values=()
+    )
+    unit = tables.Column(
+        verbose_name=gettext_lazy("Đơn vị"),
+        accessor="unit__display_name",
+        order_by=("unit__code",),
+        attrs={"td": {"class": "first"}, "th": {"class": "first"}},
+    )
+    good = tables.Column(
+        verbose_name=gettext_lazy("Đạt hoặc đúng tiến độ"),
+        order_by=("share_key",),
+        attrs=NUM,
+        empty_values=(),
+    )
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "data scorecard"}
+        sequence = ("unit", "...", "good", "rank")  # the figures first, as in DHIS2
+        empty_text = gettext_lazy("Không có đơn vị nào trong phạm vi của bạn.")
+
+    def __init__(self, scorecard, *args, period_query="", show_rank=True, **kwargs):
+        extra = [(column_key(t), CellColumn(t)) for t in scorecard.targets]
+        super().__init__(scorecard.rows, *args, extra_columns=extra, **kwargs)
+        self.period_query = period_query
+        self._urls = {}  # each target's and unit's page, reversed once per table
+        self._grid_cells = None
+        if not (show_rank and scorecard.ranked):
+            self.columns.hide("rank")
+
+    def url(self, item) -> str:
+        """``item.get_absolute_url()`` (a target or a unit), reversed once per table: a
+        grid of the city-scale plan has 2,700 cells."""
+        key = (type(item), item.pk)
+        if key not in self._urls:
+            self._urls[key] = item.get_absolute_url()
+        return self._urls[key]
+
+    def drill_down(self, target, unit) -> str:
+        """Where a cell leads: a district's units on the target's page; a commune's page."""
+        if self.drills_to_target(unit):
+            return self.district_drill_down(target, unit.code)
+        return self.unit_page(unit)
+
+    @staticmethod
+    def drills_to_target(unit) -> bool:
+        """A district's cell leads to the target's page (its units in the district), a
+        commune's to the commune's page."""
+        return unit.level == AdministrativeUnit.Level.DISTRICT
+
+    def unit_page(self, unit) -> str:
+        return f"{self.url(unit)}?{self.period_query}"
+
+    def district_drill_down(self, target, code: str) -> str:
+        return f"{self.url(target)}?{self.period_query}&district={code}"
+
+    def grid_cells(self) -> GridCells:
+        """The writer of this table's cells, made once per table and language."""
+        if self._grid_cells is None or self._grid_cells.language != get_language():
+            self._grid_cells = GridCells(self)
+        return self._grid_cells
+
+    def render_rank(self, record):
+        if record.rank is None:
+            return DASH
+        if record.tied:
+            return format_html(
+                '{} <span class="muted" title="{}">{}</span>',
+                record.rank,
+                _("Bằng điểm với đơn vị khác"),
+                _("(đồng hạng)"),
+            )
+        return str(record.rank)
+
+    def render_unit(self, value, record):
+        return format_html(LINK, self.unit_page(record.unit), value)
+
+    def render_good(self, record):
+        if not record.applicable:
+            return DASH
+        return f"{record.good}/{record.applicable} ({percent(record.share)})"
