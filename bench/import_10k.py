@@ -41,7 +41,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from targets import periods  # noqa: E402
+from targets.domain import periods  # noqa: E402
 from targets.domain.models import AdministrativeUnit, Membership, Plan, ProgressEntry  # noqa: E402
 from targets.entry.importing import columns, read_dataset  # noqa: E402
 from targets.entry.importing.run import entries_import  # noqa: E402

@@ -47,7 +47,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import bare_sql  # noqa: E402
-from targets import figure_cache  # noqa: E402
+from targets.domain import figure_cache  # noqa: E402
 from targets.domain.models import AdministrativeUnit, Membership, Plan, ProgressEntry, Target  # noqa: E402
 from targets.reports.csv import export_entries_csv  # noqa: E402
 
