@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 
+from targets.domain.formatting import format_value
 from targets.domain.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,10 @@ def assert_same_figures(api, page):
     assert set(api) == set(page)
     for code, shown in page.items():
         figure = api[code]
-        assert as_number(figure["value"]) == four_places(shown.value), code
+        # The machine value at full precision, the person's value as the page writes it.
+        assert as_number(figure["value"]) == shown.value, code
+        assert figure["value_display"] == format_value(shown.target, shown.value), code
+        assert figure["provisional"] == shown.provisional, code
         assert as_number(figure["numerator"]) == four_places(shown.numerator), code
         assert as_number(figure["denominator"]) == four_places(shown.denominator), code
         assert figure["status"] == shown.status.value, code

@@ -29,8 +29,9 @@ LISTS = {
     "/api/v1/targets/?plan=kh74-2022": AUTH + 2,
     # + the units
     "/api/v1/units/": AUTH + 1,
-    # + scope (the manager's top unit), the plan; targets, roll-up, expected units
-    f"/api/v1/figures/?{PERIOD}": AUTH + SCOPE + 2 + 3,
+    # + scope (the manager's top unit), the plan; the target table's builder: targets,
+    #   units, roll-up, the city's own figures, and the same two as of the previous period
+    f"/api/v1/figures/?{PERIOD}": AUTH + SCOPE + 2 + 6,
     # + the ids of the scope's units (see targets.api.rollup.entries), one page of
     #   entries (the scope itself is a subquery)
     "/api/v1/entries/": AUTH + SCOPE + 2,

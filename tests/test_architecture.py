@@ -71,7 +71,11 @@ VIOLATIONS = {
         "targets.pages.views",
         "no-html-views-below",
     ),
-    "data entry importing the pages": ("targets/entry/probe.py", "targets.pages", "entry-not-pages"),
+    "data entry importing the pages": (
+        "targets/entry/probe.py",
+        "targets.pages",
+        "entry-not-pages",
+    ),
     "the domain importing a table library": (
         "targets/domain/probe.py",
         "django_tables2",
@@ -220,7 +224,7 @@ def test_the_scope_walk_sees_f_strings_and_keywords(tmp_path):
 
 
 def test_the_tree_is_descended_by_one_rule():
-    """"A unit and the units below it" is written once, by the unit model
+    """ "A unit and the units below it" is written once, by the unit model
     (``at_or_below_q`` and its Python twin ``line_ids``); everything else calls it."""
     writers = {
         name
@@ -248,6 +252,8 @@ def sums_entries(tree) -> bool:
 def test_entries_are_aggregated_only_by_the_rollup():
     """No module but the roll-up sums entries."""
     writers = {
-        name for name, path in project_modules().items() if sums_entries(ast.parse(path.read_text()))
+        name
+        for name, path in project_modules().items()
+        if sums_entries(ast.parse(path.read_text()))
     }
     assert writers == {"targets.domain.rollup"}

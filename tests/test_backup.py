@@ -63,7 +63,7 @@ def status_figures():
                         f.numerator,
                         f.denominator,
                         f.status,
-                        f.units_with_figure,
+                        f.provisional,
                         f.reported,
                         f.expected,
                         f.last_period,

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from targets.domain.progress import Figure, figure_series
 from targets.domain.status import Status
-from targets.pages.charts import BAR_LEGEND, line_chart, nice_step, nice_ticks, progress_bar
+from targets.pages.charts import line_chart, nice_step, nice_ticks, progress_bar
+from targets.pages.legends import BAR_LEGEND
 from targets.reports import export_report_pdf, gather_report
 
 DEC = datetime.date(2022, 12, 31)

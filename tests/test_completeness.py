@@ -106,6 +106,7 @@ def test_report_figures_equal_the_definitions_report_by_report(plan, varied, as_
     from targets.domain.completeness import report_figures
     from targets.domain.models import AdministrativeUnit, ProgressEntry, Target
     from targets.domain.progress import unit_figures
+    from targets.domain.tree import Units
 
     rng = random.Random(3)
     sent = list(ProgressEntry.objects.filter(status__in=["submitted", "approved"]))
@@ -117,10 +118,11 @@ def test_report_figures_equal_the_definitions_report_by_report(plan, varied, as_
     ProgressEntry.objects.bulk_update(sent, ["submitted_at"])
 
     targets = list(Target.objects.filter(plan=plan).with_relations())
-    units = AdministrativeUnit.objects.active_on(as_of)
-    bulk = {(f.target.pk, f.unit.pk): f for f in report_figures(targets, as_of, units)}
+    units = AdministrativeUnit.objects.active_on(as_of).select_related("parent")
+    tree = Units.load()
+    bulk = {(f.target.pk, f.unit.pk): f for f in report_figures(targets, as_of, units=tree)}
     expected = {}
-    for figure in unit_figures(targets, as_of, units):
+    for figure in unit_figures(targets, as_of, units, units=tree):
         if not figure.is_due:
             continue
         entry = ProgressEntry.objects.filter(
@@ -140,3 +142,20 @@ def test_report_figures_equal_the_definitions_report_by_report(plan, varied, as_
         k: (f.state, f.late, f.reported, f.last_period if not f.reported else None)
         for k, f in bulk.items()
     } == expected
+
+
+def test_after_the_plan_its_last_period_is_the_one_due(manager_client, target, unit, make_entry):
+    """One definition of a target's current period, clamped to its plan: as of
+    31/03/2023 the 2022 plan's monthly target is due for 31/12/2022, so a unit with an
+    approved December figure is not listed as "not entered" for a March 2023 period
+    outside the plan (it was, when completeness used an unclamped period)."""
+    make_entry(
+        target("CQS-03c"), unit("11329"), datetime.date(2022, 12, 31), numerator=1, denominator=2
+    )
+    response = manager_client.get(
+        "/tinh-hinh-bao-cao/?plan=kh74-2022&as_of=2023-03-31&district=304"
+    )
+    rows = [r for r in response.context["table"].data.data if r.target.code == "CQS-03c"]
+    assert {r.period_due for r in rows} == {datetime.date(2022, 12, 31)}
+    assert "11329" not in {r.unit.code for r in rows}
+    assert len(rows) == 11  # Ngô Quyền's other communes

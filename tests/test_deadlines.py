@@ -93,6 +93,7 @@ some_days = st.dates(min_value=datetime.date(2021, 1, 1), max_value=datetime.dat
 @given(
     frequency=st.sampled_from(list(periods.PERIOD_END_MONTHS)),
     plan_start=some_days,
+    plan_days=st.integers(min_value=0, max_value=4 * 366),
     own_days=st.one_of(st.none(), st.integers(min_value=0, max_value=60)),
     as_of=some_days,
     reports=st.lists(
@@ -104,14 +105,18 @@ some_days = st.dates(min_value=datetime.date(2021, 1, 1), max_value=datetime.dat
     ),
 )
 def test_a_target_s_due_gives_each_report_the_single_report_rule(
-    frequency, plan_start, own_days, as_of, reports
+    frequency, plan_start, plan_days, own_days, as_of, reports
 ):
     """``target_due`` (once per target) against the definitions applied report by report:
-    the period due, whether it is due, the due date, late and overdue."""
-    plan = SimpleNamespace(start_date=plan_start, **{f"due_days_{frequency}": own_days})
+    the period due (the latest on or before the date, inside the plan), whether it is
+    due, the due date, late and overdue."""
+    plan_end = plan_start + datetime.timedelta(days=plan_days)
+    plan = SimpleNamespace(
+        start_date=plan_start, end_date=plan_end, **{f"due_days_{frequency}": own_days}
+    )
     target = SimpleNamespace(plan=plan, frequency=frequency)
     due = deadlines.target_due(target, as_of)
-    period_end = periods.latest_period_end(frequency, as_of)
+    period_end = periods.latest_period_end(frequency, min(as_of, plan_end))
     days = own_days if own_days is not None else django_settings.TARGETS_DUE_DAYS[frequency]
     deadline = period_end + datetime.timedelta(days=days)
     assert (due.period_end, due.is_due, due.date) == (

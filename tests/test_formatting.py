@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from targets.entry.admin.entries import ProgressEntryForm
 from targets.domain.fields import NumberField
 from targets.domain.formatting import (
     ParseError,
@@ -23,6 +22,7 @@ from targets.domain.formatting import (
     unquote_cell,
 )
 from targets.domain.models import ProgressEntry
+from targets.entry.admin.entries import ProgressEntryForm
 
 pytestmark = pytest.mark.django_db
 

@@ -1,15 +1,17 @@
 """The district scorecard: districts × the targets that apply to them; a target that
-does not apply is "—" and never counts; ties share a rank (issue 15)."""
+does not apply is "—" and never counts; ties share a rank; a district with no report for
+the period is not ranked."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
+from targets.domain.league import Cell, Row, column_key, league, rank_rows
 from targets.domain.models import AdministrativeUnit, Target
-from targets.domain.progress import Figure, plan_overview
+from targets.domain.progress import Figure, branch_figures
 from targets.domain.status import Status
-from targets.pages.scorecard import Cell, Row, column_key, district_scorecard, rank_rows
+from targets.domain.tree import Units
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +33,13 @@ def two_districts_on_track(target, unit, make_entry):
 
 
 def scorecard(plan):
-    districts = AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT)
-    _figures, league = plan_overview(Target.objects.filter(plan=plan), DEC, districts)
-    return district_scorecard(league, {})
+    units = Units.load()
+    city = units.city()
+    districts = [u for u in units.children(city, DEC) if u.level == "district"]
+    targets = list(Target.objects.filter(plan=plan).with_relations())
+    return league(
+        districts, targets, branch_figures(targets, DEC, city, districts, units=units), {}
+    )
 
 
 def test_district_without_communes_is_not_ranked_on_commune_targets(plan, two_districts_on_track):
@@ -60,7 +66,9 @@ def row_with(district, target_pair, statuses):
     for target, status in zip(target_pair, statuses, strict=True):
         figure = None
         if status is not None:
-            figure = Figure(target=target, as_of=DEC, value=Decimal(1), status=status, expected=1)
+            figure = Figure(
+                target=target, as_of=DEC, value=Decimal(1), status=status, expected=1, reported=1
+            )
         row.cells[column_key(target)] = Cell(target=target, figure=figure)
     return row
 

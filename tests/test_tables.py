@@ -79,8 +79,10 @@ def test_line_chart_draws_points_target_and_trajectory(target, unit, make_entry)
     series = figure_series(cqs, datetime.date(2022, 6, 30))
     with translation.override("vi"):
         chart = line_chart(cqs, series, datetime.date(2022, 6, 30))
-    assert len(series) == 6 and len(chart.points) == 4  # no figure in January, February
-    assert chart.line.count(",") == 4
+    # One period per figure: only March and June have reports (no figure in January,
+    # February, April and May: nothing is carried forward).
+    assert len(series) == 6 and len(chart.points) == 2
+    assert chart.line.count(",") == 2
     assert chart.expected is not None and chart.target_y
     assert "CQS-03c" in chart.title and "30/06/2022" in chart.description
     assert "20,00%" in chart.description  # the latest figure
@@ -197,7 +199,7 @@ def test_scorecard_grid_rows_are_what_django_tables2_renders(manager_client, gri
     through ``{% table_rows %}``), are byte for byte django-tables2's own rendering of
     the table (``django_tables2/table.html``, each cell through ``CellColumn.render``),
     in both languages and in every order."""
-    from targets.pages.scorecard import column_key
+    from targets.domain.league import column_key
     from tests.test_views import table_bodies
 
     cqs_b, cqs_c = grid_figures
@@ -216,7 +218,9 @@ def test_scorecard_grid_rows_are_what_django_tables2_renders(manager_client, gri
             assert stock in ours, (page, language, sort)
             assert stock.count("<td") == len(table.rows) * len(table.columns) >= 2
             cells = ["cell status-", "cell na", "change better", "change worse"]
-            cells += ["change same", "stale", "status-no_data"]
+            # A cell is a roll-up of its period's reports: never stale ("cũ"); a unit
+            # with no report for the period has no figure.
+            cells += ["change same", "status-no_data"]
             if page.startswith("/?"):
                 assert all(cell in stock for cell in cells), cells
                 assert ("Đạt" if language == "vi" else "Achieved") in stock

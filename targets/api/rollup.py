@@ -1,9 +1,9 @@
-"""The one place the API reads scope and figures: the same functions the pages call.
+"""The one place the API reads scope and figures: the builders the pages call.
 
-The target table page computes its rows with ``targets.domain.scope.read_scope`` and
-``targets.domain.progress.scoped_figures`` (the one roll-up, ``targets.domain.rollup``); the figures
-endpoint calls exactly these, so the API and the pages cannot drift. Entries come from
-``targets.domain.scope.raw_entries``, the rule of the raw-data download.
+The figures endpoint answers with the target table's rows
+(``targets.pages.builders.targets.target_rows``), or with a unit page's own rows
+(``targets.pages.builders.unit.unit_page``), so the API and the pages cannot drift.
+Entries come from ``targets.domain.scope.raw_entries``, the rule of the raw-data download.
 """
 
 import datetime
@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from targets.domain import scope as scopes
-from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.domain.progress import Figure, scoped_figures
-from targets.domain.scope import Scope, read_scope
+from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry
+from targets.domain.progress import Figure
+from targets.domain.scope import read_scope
+from targets.pages.builders.targets import target_rows
+from targets.pages.builders.unit import unit_page
 
 
 def figures(
@@ -27,9 +29,9 @@ def figures(
     scope = read_scope(user)
     if unit_code:
         unit = get_object_or_404(scope.units.select_related("parent"), code=unit_code)
-        scope = Scope(unit=unit, units=scope.units)
-    targets = Target.objects.filter(plan=plan).with_relations()
-    return scope.unit, scoped_figures(targets, as_of, scope)
+        rows = unit_page(plan, as_of, scope, unit).rows
+        return unit, [figure for figure in rows if figure.unit.pk == unit.pk]
+    return scope.unit, target_rows(plan, as_of, scope)
 
 
 def entries(user):

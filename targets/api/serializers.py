@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from targets.domain.formatting import ParseError, check_date_range
+from targets.domain.formatting import ParseError, check_date_range, format_value
 from targets.domain.models import AdministrativeUnit, Pillar, Plan, ProgressEntry, Target
 from targets.domain.models.entries import NOTE_MAX_LENGTH
 from targets.domain.services import REASON_MAX_LENGTH
@@ -148,7 +148,18 @@ class FigureSerializer(serializers.Serializer):
     measure = serializers.CharField(source="target.measure")
     comparator = serializers.CharField(source="target.comparator")
     target_value = _number(source="target.target_value")
-    value = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
+    value = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=None,
+        allow_null=True,
+        help_text=(
+            "The figure at full precision (a ratio: 100 × numerator / denominator, never "
+            "rounded); value_display is the same figure as a person reads it."
+        ),
+    )
+    value_display = serializers.SerializerMethodField(
+        help_text="The figure written for a person, in the request's language (23,44%)."
+    )
     numerator = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
     denominator = serializers.DecimalField(max_digits=None, decimal_places=4, allow_null=True)
     expected_value = serializers.DecimalField(
@@ -161,14 +172,47 @@ class FigureSerializer(serializers.Serializer):
         help_text="achieved, on_track, at_risk, off_track, missed, pending or no_data."
     )
     last_period = serializers.DateField(
-        allow_null=True, help_text="Newest period end among the figures counted."
+        allow_null=True,
+        help_text=(
+            "The period the figure is for: a roll-up's current period when some unit "
+            "reported for it (else null: no figure for the period); a unit's own figure's "
+            "period, which may be older than current_period (stale)."
+        ),
     )
     current_period = serializers.DateField(
-        source="period_due", help_text="The period whose reports are counted as received."
+        source="period_due", help_text="The period whose reports count (one period per figure)."
     )
-    reports_received = serializers.IntegerField(source="reported")
-    reports_expected = serializers.IntegerField(source="expected")
-    units_with_figure = serializers.IntegerField()
+    reports_received = serializers.IntegerField(
+        source="reported", help_text="Units whose approved report for current_period counts."
+    )
+    reports_expected = serializers.IntegerField(
+        source="expected", help_text="Units expected to report for current_period."
+    )
+    provisional = serializers.BooleanField(
+        help_text="A roll-up from fewer reports than expected (tạm tính)."
+    )
+
+    previous_value = serializers.SerializerMethodField(
+        help_text=(
+            "The figure of the period before current_period, by the same rule (a roll-up "
+            "of that period's reports), at full precision; null when there is none."
+        )
+    )
+    change = serializers.SerializerMethodField(
+        help_text="up, down or same against previous_value; null when either is missing."
+    )
+
+    def get_value_display(self, figure) -> str:
+        return format_value(figure.target, figure.value)
+
+    def get_previous_value(self, figure) -> str | None:
+        freshness = getattr(figure, "freshness", None)
+        previous = freshness.previous if freshness else None
+        return None if previous is None or previous.value is None else str(previous.value)
+
+    def get_change(self, figure) -> str | None:
+        freshness = getattr(figure, "freshness", None)
+        return freshness.change if freshness else None
 
 
 class FiguresSerializer(serializers.Serializer):

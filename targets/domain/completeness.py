@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.domain import deadlines
 from targets.domain.models import ProgressEntry
+from targets.domain.progress import target_dues
 
 HUNDRED = Decimal(100)
 
@@ -109,33 +110,38 @@ class Report:
         return f"plan={self.target.plan.code}&as_of={self.as_of.isoformat()}"
 
 
-def report_figures(targets, as_of: datetime.date, units) -> list[Report]:
-    """A :class:`Report` for each unit of ``units`` (a queryset of units active on
-    ``as_of``) and each target of ``targets`` (with their plan loaded) that the unit
-    reports and whose report is due on ``as_of`` (``deadlines.Due.is_due``). Units in
-    the order of ``units``, targets in the given order. Three queries (the units, the
-    entries of the periods due, the latest approved entries of the pairs not approved;
-    the last one is skipped when every report is approved).
+def report_figures(targets, as_of: datetime.date, root=None, *, units, only=None) -> list[Report]:
+    """A :class:`Report` for each unit expected to report each target of ``targets``
+    (their plan loaded) whose report is due on ``as_of`` (``deadlines.Due.is_due``): the
+    units at the target's reporting level, valid on its current period's end, inside
+    ``root`` (a unit; None: the city), and among ``only`` (unit ids) when given. The
+    tree is ``units`` (``targets.domain.tree.Units``). Units by code, targets in the given
+    order. Two queries (the entries of the periods due, the latest approved entries of
+    the pairs not approved; the last one is skipped when every report is approved).
 
-    In bulk: the report due (``deadlines.target_due``) is worked out once per target;
-    per report only a dictionary look-up and the lateness comparison. A report is
-    approved when its period's entry is (then it is the unit's latest approved entry),
-    so the latest approved entries are probed only for the (target, unit) pairs with a
-    report missing."""
-    due = {target.id: deadlines.target_due(target, as_of) for target in targets}
+    This is the one reading of the reporting state: completeness, the review queue's
+    overdue list, the reminders and the status report's missing units all call it.
+
+    In bulk: the report due (``targets.domain.progress.target_dues``: the one definition
+    of a target's current period) is worked out once per target; per report only a
+    dictionary look-up and the lateness comparison. A report is approved when its
+    period's entry is, so the latest approved entries are probed only for the (target,
+    unit) pairs with a report missing."""
+    root = root if root is not None else units.city()
+    due = target_dues(targets, as_of, units)
     targets = [target for target in targets if due[target.id].is_due]
-    unit_list = list(units.select_related("parent"))
-    states = entry_states(targets, units, due) if targets else {}
-    levels = {target.reporting_units for target in targets}
+    expected = {}
+    for target in targets:
+        found = units.at_level(target.reporting_units, due[target.id].period_end, root)
+        expected[target.id] = [u for u in found if only is None or u.pk in only]
+    unit_ids = sorted({unit.pk for found in expected.values() for unit in found})
+    states = entry_states(targets, unit_ids, due) if targets and unit_ids else {}
     approved = ProgressEntry.Status.APPROVED
     state_of = {state.value: state for state in EntryState}
     reports, missing = [], []
-    for unit in unit_list:
-        reporting = {level: unit.reports_at(level) for level in levels}
-        for target in targets:
-            if not reporting[target.reporting_units]:
-                continue
-            target_due = due[target.id]
+    for target in targets:
+        target_due = due[target.id]
+        for unit in expected[target.id]:
             status, submitted_on = states.get((target.id, unit.id), (None, None))
             if status == approved:
                 late = target_due.late(submitted_on, True, as_of)
@@ -159,7 +165,26 @@ def report_figures(targets, as_of: datetime.date, units) -> list[Report]:
         )
         for report in missing:
             report.last_period = latest.get((report.target.id, report.unit.id))
+    reports.sort(key=lambda report: report.unit.code)  # stable: targets keep their order
     return reports
+
+
+def missing_reports(reports) -> list[Report]:
+    """Of ``reports``, those not sent (not entered, a draft, or returned): what the
+    reminders ask for."""
+    return [report for report in reports if report.state not in SENT]
+
+
+def overdue_reports(reports) -> list[Report]:
+    """Of ``reports``, those not sent whose due date has passed on their date (the review
+    queue's overdue units)."""
+    return [r for r in missing_reports(reports) if r.due.overdue(r.as_of)]
+
+
+def past_due(reports) -> list[Report]:
+    """Of ``reports``, those whose due date has passed on their date (the completeness
+    page lists the ones not approved)."""
+    return [r for r in reports if r.due.overdue(r.as_of)]
 
 
 @dataclass

@@ -33,21 +33,31 @@ class Due:
     """A target's report for one period, worked out once per target (a page of
     thousands of units' reports builds one per target, not one per unit): the period
     (``period_end``), whether it has ended inside the plan (``is_due``: an annual target
-    has nothing due before its first 31 December), and the last day on which the report
-    is on time (``date``, :func:`due_date`)."""
+    has nothing due before its first 31 December), the last day on which the report is
+    on time (``date``, :func:`due_date`), and whether the period was held back to the
+    last one of the target's reporting level (``level_ended``: a district target after
+    30/06/2025, when the district level was abolished)."""
 
     period_end: datetime.date
     is_due: bool
     date: datetime.date
+    level_ended: bool = False
 
     @classmethod
-    def of(cls, target, period_end: datetime.date) -> "Due":
+    def of(cls, target, period_end: datetime.date, *, level_ended: bool = False) -> "Due":
         """The report of ``target`` (its plan loaded) for ``period_end``."""
         return cls(
             period_end=period_end,
             is_due=period_end >= target.plan.start_date,
             date=due_date(target, period_end),
+            level_ended=level_ended,
         )
+
+    def previous(self, target) -> "Due":
+        """The report of the period before this one (the change since the previous
+        period compares the two by the same rule)."""
+        day = self.period_end - datetime.timedelta(days=1)
+        return Due.of(target, periods.latest_period_end(target.frequency, day))
 
     def late(self, submitted_on: datetime.date | None, sent: bool, as_of: datetime.date) -> bool:
         """Whether the report is late on ``as_of``: ``sent`` (submitted or approved)
@@ -62,10 +72,17 @@ class Due:
         return as_of > self.date
 
 
-def target_due(target, as_of: datetime.date) -> Due:
-    """The :class:`Due` of ``target``'s report counted on ``as_of``: that of the latest
-    period end of its frequency on or before ``as_of``."""
-    return Due.of(target, periods.latest_period_end(target.frequency, as_of))
+def target_due(target, as_of: datetime.date, *, level_end: datetime.date | None = None) -> Due:
+    """The :class:`Due` of ``target``'s report counted on ``as_of``: the one definition
+    of a target's current period. It is the latest period end of its frequency on or
+    before ``as_of``, inside its plan (after the plan's end: its last period), and inside
+    the life of its reporting level (``level_end``: the last day a unit at that level
+    exists, ``targets.domain.tree.Units.level_end``; None: it still exists)."""
+    day = min(as_of, target.plan.end_date)
+    level_ended = level_end is not None and level_end < day
+    if level_ended:
+        day = level_end
+    return Due.of(target, periods.latest_period_end(target.frequency, day), level_ended=level_ended)
 
 
 def is_late(entry) -> bool:
@@ -81,15 +98,6 @@ def is_overdue(target, period_end: datetime.date, as_of: datetime.date) -> bool:
     """Whether, on ``as_of``, the due date of ``target``'s report for ``period_end`` has
     passed (an entry not yet submitted is then overdue)."""
     return Due.of(target, period_end).overdue(as_of)
-
-
-def current_period_end(target, as_of: datetime.date) -> datetime.date | None:
-    """The latest period end of ``target`` on or before ``as_of`` inside its plan."""
-    plan = target.plan
-    if as_of < plan.start_date:
-        return None
-    end = periods.latest_period_end(target.frequency, min(as_of, plan.end_date))
-    return end if end >= plan.start_date else None
 
 
 @dataclass
@@ -112,9 +120,9 @@ def overdue_units(targets, units, as_of: datetime.date) -> list[Overdue]:
 
     due_targets = []
     for target in targets:
-        period_end = current_period_end(target, as_of)
-        if period_end is not None and is_overdue(target, period_end, as_of):
-            due_targets.append((target, period_end))
+        due = target_due(target, as_of)
+        if due.is_due and due.overdue(as_of):
+            due_targets.append((target, due.period_end))
     if not due_targets:
         return []
     units = list(units.order_by("code"))

@@ -140,6 +140,25 @@ def format_target(target) -> str:
     return f"{COMPARATOR_SIGNS[target.comparator]} {format_value(target, target.target_value)}"
 
 
+def status_text(figure) -> str:
+    """A figure's status as people read it: "Đã đạt", or for a roll-up from fewer
+    reports than expected "Đã đạt (tạm tính, 4/20)" (``figure.provisional``); the same
+    words on the pages, in the files and in the documents."""
+    label = str(figure.status.label)
+    if getattr(figure, "provisional", False):
+        return _("%(status)s (tạm tính, %(reported)s/%(expected)s)") % {
+            "status": label,
+            "reported": figure.reported,
+            "expected": figure.expected,
+        }
+    return label
+
+
+def no_report_text() -> str:
+    """What a roll-up without any report for its period says instead of a figure."""
+    return _("chưa báo cáo kỳ này")
+
+
 def plain_number(value: Decimal) -> str:
     """A stored decimal without trailing zeros, in the active language (120; 1,5), for
     messages that quote what was typed."""

@@ -1,20 +1,20 @@
 """What every figure says about itself: its period, whether it is older than the
-current period, and how it changed since the previous period.
+current period, whether it is provisional, and how it changed since the previous period.
 
-The figures come from ``targets.domain.progress`` (never re-derived here): the previous
-period's figures are the same functions called as of the previous period end, one
-call per reporting frequency, so a page adds a fixed number of queries.
+The previous period's figure is made by the same rule as the figure itself
+(``targets.domain.progress`` with ``previous=True``): a roll-up for P is compared with
+the roll-up for P − 1, a unit's own figure with its own figure then. Nothing is
+re-derived here.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from targets.domain import periods
 from targets.domain.formatting import date
-from targets.domain.progress import plan_figures, plan_overview, unit_figures
+from targets.domain.progress import plan_figures, target_dues, unit_figures
 
 
 class Change:
@@ -30,8 +30,9 @@ def previous_period_end(frequency: str, as_of: datetime.date) -> datetime.date:
 
 
 def is_stale(figure) -> bool:
-    """True when the figure has a value from a period older than the one due on its
-    date (``Figure.period_due``), for a target whose first period has ended."""
+    """True when a unit's own figure has a value from a period older than the one due
+    (``Figure.period_due``), for a target whose first period has ended. A roll-up is
+    never stale: it sums the reports of its period only."""
     return (
         figure.value is not None
         and figure.last_period is not None
@@ -45,6 +46,8 @@ def change_between(figure, previous) -> str | None:
     has no value)."""
     if figure is None or previous is None or figure.value is None or previous.value is None:
         return None
+    if getattr(figure, "own", False) and figure.last_period == previous.last_period:
+        return None  # the same report still: nothing new to compare
     if figure.value > previous.value:
         return Change.UP
     if figure.value < previous.value:
@@ -62,8 +65,8 @@ def change_is_better(target, change: str | None) -> bool | None:
 
 @dataclass
 class Freshness:
-    """How one figure reads: its period end, stale or not, its change since the
-    previous period (an arrow, and whether it is for the better)."""
+    """How one figure reads: its period end, stale or not, provisional or not, its
+    change since the previous period (an arrow, and whether it is for the better)."""
 
     figure: object
     previous: object = None
@@ -75,6 +78,10 @@ class Freshness:
     @property
     def stale(self) -> bool:
         return is_stale(self.figure)
+
+    @property
+    def provisional(self) -> bool:
+        return bool(getattr(self.figure, "provisional", False))
 
     @property
     def change(self) -> str | None:
@@ -90,57 +97,28 @@ class Freshness:
 
     @property
     def period_label(self) -> str:
-        """The period, e.g. "kỳ 30/09/2022", of a current figure; "" without a value, and for a stale one
-        (its badge, ``targets.pages.marks``, names the period)."""
+        """The period, e.g. "kỳ 30/09/2022", of a current figure; "" without a value, and
+        for a stale one (its badge, ``targets.pages.marks``, names the period)."""
         if self.figure.value is None or self.period is None or self.stale:
             return ""
         return _("kỳ %(period)s") % {"period": date(self.period)}
 
 
-def by_frequency(targets) -> dict[str, list]:
-    groups = defaultdict(list)
-    for target in targets:
-        groups[target.frequency].append(target)
-    return groups
+def previous_plan_figures(targets, as_of, *, within=None, units=None) -> dict:
+    """{target id: Figure} of ``plan_figures`` for each target's previous period (the
+    same rule; ``targets`` already read, with their plan, pillar and responsible unit)."""
+    figures = plan_figures(targets, as_of, within=within, units=units, previous=True)
+    return {figure.target.pk: figure for figure in figures}
 
 
-def previous_plan_figures(targets, as_of, *, within=None) -> dict:
-    """{target id: Figure} of ``plan_figures`` as of each target's previous period end
-    (one call, two queries, per reporting frequency among ``targets``: Targets already
-    read, with their plan, pillar and responsible unit)."""
-    result = {}
-    for frequency, group in by_frequency(targets).items():
-        day = previous_period_end(frequency, as_of)
-        for figure in plan_figures(group, day, within=within):
-            result[figure.target.pk] = figure
-    return result
-
-
-def previous_unit_figures(targets, as_of, units) -> dict:
-    """{(target id, unit id): Figure} of ``unit_figures`` as of each target's previous
-    period end (one call, two queries, per reporting frequency among ``targets``)."""
-    result = {}
-    for frequency, group in by_frequency(targets).items():
-        day = previous_period_end(frequency, as_of)
-        for figure in unit_figures(group, day, units):
-            result[(figure.target.pk, figure.unit.pk)] = figure
-    return result
-
-
-def previous_overview(figures, as_of, districts, *, within=None) -> tuple[dict, dict]:
-    """For the dashboard: the previous period's city figures {target id: Figure} and
-    district figures {(target id, district id): Figure}, from ``plan_overview`` as of
-    each target's previous period end (two queries per reporting frequency: the roll-up
-    and the expected units; the figures' targets and ``districts`` are already read)."""
-    city, by_district = {}, {}
-    for frequency, group in by_frequency([f.target for f in figures]).items():
-        day = previous_period_end(frequency, as_of)
-        group_figures, league = plan_overview(group, day, districts, within=within)
-        city |= {figure.target.pk: figure for figure in group_figures}
-        for standing in league:
-            for figure in standing.figures:
-                by_district[(figure.target.pk, standing.district.pk)] = figure
-    return city, by_district
+def previous_unit_figures(targets, as_of, unit_list, *, units) -> dict:
+    """{(target id, unit id): Figure} of ``unit_figures`` for each target's previous
+    period."""
+    dues = target_dues(targets, as_of, units, previous=True)
+    return {
+        (figure.target.pk, figure.unit.pk): figure
+        for figure in unit_figures(targets, as_of, unit_list, dues=dues)
+    }
 
 
 def unit_key(figure) -> tuple[int, int]:

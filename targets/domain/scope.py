@@ -445,6 +445,12 @@ class Scope:
     def narrow(self, units: QuerySet) -> QuerySet:
         return units if self.whole_city else units.filter(pk__in=self.units)
 
+    @classmethod
+    def of_unit(cls, unit: AdministrativeUnit) -> "Scope":
+        """The scope of a report or a command about ``unit`` and the units below it
+        (its key names the unit: the figures depend on nothing else)."""
+        return cls(unit=unit, units=AdministrativeUnit.objects.within(unit), key=("unit", unit.pk))
+
 
 def read_scope(user) -> Scope:
     """The :class:`Scope` of ``user``'s pages. A manager with memberships on several

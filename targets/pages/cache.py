@@ -1,119 +1,117 @@
-"""The manager pages' content kept in the figure cache, correct by construction.
+"""The one seam where a page's figures are kept: the call of its builder.
 
-A manager page (dashboard, target table, target detail, unit page, completeness) is
-the site's frame (``base.html``: the person's name, the language switcher, the logout
-form and its CSRF token) around its content: the figures, tables and charts of one
-question. The content is rendered from the database and from nothing else of the
-person than their scope, so it can be shared by everyone who asks the same question
-of the same data. :func:`content` renders it once and keeps it in
-:func:`targets.domain.figure_cache.cached`, under:
+Every manager page has one builder (``targets.pages.builders``: period, scope, parameters
+→ rows), which its view, its CSV/XLSX download, the API and the status report call.
+:func:`kept` wraps that call: with ``settings.FIGURE_CACHE`` set (``REDIS_URL``), the
+builder's result is kept in the shared cache and given again to whoever asks the same
+question of the same data. The key holds:
 
-- the figure cache's own parts: the database, its data version (bumped by the
-  triggers of every committed write that can change a figure, a unit or a plan) and
-  nothing inside a transaction; the version and today's date are read first thing in
-  the request (:func:`begin`), before the scope, the plans or any figure;
-- the release (:func:`release`): a digest of the project's code, templates and
-  compiled translations and of the versions of the libraries that write the pages and
-  their downloads;
-- the question (:func:`question`): the path, every query parameter, the language,
-  today's date (statuses and "latest period" marks read it when no date is asked)
-  and the scope's key (:attr:`targets.domain.scope.Scope.key`: who may see which units).
+- the question: the builder, the plan, the date, the scope's key
+  (:attr:`targets.domain.scope.Scope.key`: who sees which units), the object asked about
+  (a target, a unit) and the parameters the builder reads;
+- the data version (``targets.domain.models.DataVersion``), read once, before the builder
+  reads anything: database triggers bump it with every committed write that can change
+  a figure, a unit, a target or a plan, whatever code or SQL makes the write;
+- the database and the release (a digest of the code: a new release never reads an
+  older one's figures): ``targets.domain.figure_cache`` holds these rules.
 
-Only a page whose content shows nothing but what bumps the data version may be kept
-(``ManagerPageMixin.keep_content``): completeness, which shows drafts, submissions and
-returns, is not. The frame is rendered for each request. A page's downloads (``?_export=csv`` or
-``xlsx``: the same rows as the page) are kept the same way, by :func:`kept`.
+Nothing is kept inside a transaction, nor when the cache does not answer (the figures
+are then computed as without a cache, and the log says so). The result is data (figures,
+units, targets), never HTML: each request renders its page in its own language, with
+its own frame (name, language switcher, the logout form's CSRF token).
 """
 
 import datetime
 import functools
 import hashlib
-from dataclasses import dataclass
+import inspect
 from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 
-from targets.domain.figure_cache import cached, usable
-from targets.domain.models import DataVersion
+from targets.domain.figure_cache import cached
 
-# A page's content is large (the city-scale dashboard: 1.4 MB of HTML) and every approval
-# makes a new version: an hour bounds what older versions leave in Redis.
+# Figures kept for an hour at most: a page's question includes its date, and every write
+# makes a new version; an hour bounds what older versions leave in the cache.
 TIMEOUT = 3600
 
-# What the content is made of: the code, the templates and the compiled catalogues.
-SOURCES = ("targets", "tracker", "locale")
-SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo"}
+# What the figures are computed by: the project's code.
+SOURCES = ("targets",)
 
 
 @functools.cache
 def release() -> str:
-    """A digest of every file the content is rendered from, and of the versions of the
-    libraries that render it (read once per process: a release restarts the servers)."""
+    """A digest of the project's Python code and of the versions of the libraries whose
+    objects the figures hold (read once per process: a release restarts the servers)."""
     digest = hashlib.sha256()
-    # The libraries that write the pages and their downloads.
-    for library in ("django", "django-tables2", "django-filter", "tablib", "openpyxl"):
+    for library in ("django", "django-filter"):
         digest.update(f"{library}=={metadata.version(library)}".encode())
     root = Path(settings.BASE_DIR)
     for top in SOURCES:
-        for path in sorted((root / top).rglob("*")):
-            if path.suffix in SUFFIXES and path.is_file():
+        for path in sorted((root / top).rglob("*.py")):
+            if "migrations" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Start:
-    """What a page reads first, before its scope, plans or figures: the data version and
-    today's date its content is kept under (read later, a write or midnight between the
-    two reads would file older content under a newer key)."""
-
-    version: int | None
-    today: datetime.date
-
-
-def begin(request) -> None:
-    """Marks the start of a page that may be kept (a view calls it first thing)."""
-    version = DataVersion.current() if usable(DEFAULT_DB_ALIAS) else None
-    request.page_start = Start(version, timezone.localdate())
-
-
-def _start(request) -> Start:
-    start = getattr(request, "page_start", None)
-    return start if start is not None else Start(None, timezone.localdate())
+def _part(value):
+    """A key part for an argument: a model instance by its primary key, a date as ISO
+    text, a query dict as its sorted items."""
+    if hasattr(value, "_meta") and hasattr(value, "pk"):
+        return (value._meta.label, value.pk)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "lists"):
+        return tuple(sorted((key, tuple(values)) for key, values in value.lists()))
+    if isinstance(value, dict):
+        return tuple(sorted((key, _part(item)) for key, item in value.items()))
+    if hasattr(value, "key") and hasattr(value, "unit"):  # a Scope
+        return ("scope", value.key, value.unit.pk)
+    return value
 
 
-def question(request, scope) -> tuple:
-    """What the content of ``request``'s page depends on, besides the data and the code."""
-    return (
-        "page",
-        request.path,
-        tuple(sorted((key, tuple(values)) for key, values in request.GET.lists())),
-        translation.get_language(),
-        _start(request).today.isoformat(),
-        scope.key,
-    )
+def kept(parameters=()):
+    """Makes a builder (a function of the pages layer) kept: called with the same
+    arguments on the same data, it answers with the earlier result (see the module).
+    Of its keyword ``params`` (the query string), only the names in ``parameters`` are
+    part of the question: they are all it reads."""
+    wanted = tuple(parameters)
+
+    def decorate(builder):
+        name = f"{builder.__module__}.{builder.__qualname__}"
+        signature = inspect.signature(builder)
+
+        @functools.wraps(builder)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            parts = []
+            for key, value in bound.arguments.items():
+                if key == "params":
+                    value = _parameters(value, wanted)
+                parts.append((key, _part(value)))
+            question = ("page", name, tuple(parts))
+            return cached(
+                DEFAULT_DB_ALIAS, release(), question, lambda: builder(*args, **kwargs), TIMEOUT
+            )
+
+        wrapper.builder = builder
+        return wrapper
+
+    return decorate
 
 
-def kept(request, scope, compute):
-    """``compute()`` (anything pickle writes), or what it returned earlier for the same
-    question on the same data and release."""
-    return cached(
-        DEFAULT_DB_ALIAS,
-        release(),
-        question(request, scope),
-        compute,
-        TIMEOUT,
-        version=_start(request).version,
-    )
-
-
-def content(request, scope, render) -> str:
-    """``render()`` (the page's content, HTML), or the same content rendered earlier for
-    the same question on the same data and release."""
-    html = kept(request, scope, lambda: str(render()))
-    return mark_safe(html)  # noqa: S308 -- HTML our templates rendered
+def _parameters(params, wanted) -> tuple:
+    """The values of the ``wanted`` names in ``params`` (a query dict, a dict or None),
+    sorted: the part of the query string a builder reads."""
+    if not params:
+        return ()
+    found = []
+    for name in wanted:
+        if name in params:
+            values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
+            found.append((name, tuple(str(v) for v in values)))
+    return tuple(found)

@@ -10,24 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from targets.domain.formatting import date, format_target, format_value, plain_number
 from targets.domain.models import Target
 from targets.pages.marks import marks_html
-
-# One wording of the progress-bar legend, for the web pages and the PDF report
-# (targets/reports/pdf.py imports it): both draw the target as a solid black mark and
-# the figure expected by the date as a dashed one.
-BAR_LEGEND = gettext_lazy(
-    "Thanh màu: số liệu, tô màu theo tình trạng; vạch đen liền: mục tiêu; vạch đứt: mức "
-    "cần đạt theo tiến độ đến ngày tính số liệu."
-)
-LOWER_IS_BETTER_LEGEND = gettext_lazy(
-    "Chỉ tiêu “càng nhỏ càng tốt” (như thứ hạng) được vẽ ngược lại để phía tốt luôn là "
-    "bên phải, phía trên: thanh càng dài càng gần mục tiêu, khoảng trống đến vạch mục tiêu "
-    "là khoảng còn thiếu."
-)
 
 # Tick steps are these multiples of a power of ten (1, 2, 2.5, 5 × 10ⁿ).
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))

@@ -10,7 +10,6 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from targets.domain import scope
 from targets.domain.completeness import EntryState
 from targets.domain.models import AdministrativeUnit, Pillar, Target
 from targets.domain.status import Status
@@ -76,39 +75,43 @@ class ScorecardFilter(TargetFilter):
 
 
 class UnitsFilterBase(FigureFilterSet):
-    """Units of a page (target detail, completeness): by district and by name or code."""
+    """Units of a page (target detail, completeness): by district and by name or code,
+    applied to the page's rows by :meth:`narrow` (the rows' units are read already)."""
 
-    q = django_filters.CharFilter(label=_("Tìm đơn vị"), method="search")
+    q = django_filters.CharFilter(label=_("Tìm đơn vị"), method=keep)
     district = django_filters.ModelChoiceFilter(
         widget=Select,
         label=_("Quận, huyện"),
         queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.DISTRICT),
         to_field_name="code",
-        method="in_district",
+        method=keep,
     )
 
     class Meta(FigureFilterSet.Meta):
         model = AdministrativeUnit
         fields = ["district", "q"]
 
-    def __init__(self, *args, units=None, request=None, **kwargs):
-        """``units``: the manager's (``targets.domain.scope.Scope.units``; default: read from
-        ``request.user``)."""
-        super().__init__(*args, request=request, **kwargs)
-        if units is None and request is not None:
-            units = scope.visible_units(request.user)
-        if units is not None:
-            # Only the districts the manager may see.
-            self.filters["district"].queryset = units.filter(
-                level=AdministrativeUnit.Level.DISTRICT
-            )
+    def __init__(self, *args, districts=None, **kwargs):
+        """``districts``: the districts offered (those of the manager's scope on the
+        page's date; none on a tree without districts)."""
+        super().__init__(*args, **kwargs)
+        if districts is not None:
+            self.filters["district"].queryset = districts
 
-    def in_district(self, queryset, name, value):
-        """The district and its communes."""
-        return queryset.filter(Q(pk=value.pk) | Q(parent=value.pk))
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+    def narrow(self, figures):
+        """The figures (or reports) whose unit is the chosen district or one of its
+        communes, and whose unit's code or name contains the text."""
+        figures = super().narrow(figures)
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        district = data.get("district")
+        if district is not None:
+            figures = [f for f in figures if district.pk in (f.unit.pk, f.unit.parent_id)]
+        text = (data.get("q") or "").strip().lower()
+        if text:
+            figures = [
+                f for f in figures if text in f.unit.code.lower() or text in f.unit.name.lower()
+            ]
+        return figures
 
 
 class UnitFilter(UnitsFilterBase):

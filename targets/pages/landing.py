@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from targets.domain.formatting import date
-from targets.pages.forms import default_plan, read_period
+from targets.domain.plans import default_plan
+from targets.pages.forms import read_period
 
 
 def landing_period(data, plans, *, today=None):

@@ -62,7 +62,7 @@ def _marks(figure, previous, change_mark, stale_mark) -> str:
     change = change_between(figure, previous)
     if Change.ARROWS.get(change, ""):
         better = change_is_better(figure.target, change)
-        parts.append(change_mark(change, better, previous.as_of))
+        parts.append(change_mark(change, better, previous.last_period or previous.period_due))
     if is_stale(figure):
         parts.append(stale_mark(figure.period_due, figure.last_period))
     return mark_safe("".join(parts))  # each part built by format_html

@@ -2,15 +2,21 @@
 targets of the grid (``targets.pages.scorecard.Scorecard``); sortable by any column."""
 
 import django_tables2 as tables
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from targets.domain.formatting import NumberWriter, format_value, percent
+from targets.domain.formatting import (
+    NumberWriter,
+    format_value,
+    no_report_text,
+    percent,
+    status_text,
+)
+from targets.domain.league import column_key
 from targets.domain.models import AdministrativeUnit
 from targets.pages.marks import Marks, marks_html
-from targets.pages.scorecard import column_key
 from targets.pages.tables import NUM
 
 DASH = "—"
@@ -30,6 +36,12 @@ NOT_APPLICABLE = (
 )
 
 
+def no_value_text(figure) -> str:
+    """A cell without a figure: its period's reports have not come ("chưa báo cáo kỳ
+    này"), or nothing is due yet."""
+    return no_report_text() if figure.is_due else str(figure.status.label)
+
+
 def not_applicable() -> str:
     return format_html(NOT_APPLICABLE, _("Không áp dụng"), DASH, _("Không áp dụng"))
 
@@ -39,7 +51,7 @@ def render_cell(cell, url: str = "") -> str:
     its change since the previous period and, when older than the current period, a
     visible mark with its period."""
     if cell.applicable and cell.figure.value is None:
-        return format_html(NO_VALUE, cell.figure.status, cell.figure.status.label)
+        return format_html(NO_VALUE, cell.figure.status, no_value_text(cell.figure))
     if not cell.applicable:
         return not_applicable()
 
@@ -47,14 +59,8 @@ def render_cell(cell, url: str = "") -> str:
     value = format_value(figure.target, figure.value)
     if url:
         value = format_html(LINK, url, value)
-    return format_html(
-        CELL,
-        figure.status,
-        figure.status.label,
-        value,
-        figure.status.label,
-        marks_html(cell.freshness),
-    )
+    label = status_text(figure)
+    return format_html(CELL, figure.status, label, value, label, marks_html(cell.freshness))
 
 
 class GridCells:
@@ -104,8 +110,10 @@ class GridCells:
                 continue
             status, label = self.status(figure.status)
             if figure.value is None:
-                cells.append(mark_safe(NO_VALUE.format(status, label)))
+                cells.append(mark_safe(NO_VALUE.format(status, escape(no_value_text(figure)))))
                 continue
+            if figure.provisional:
+                label = escape(status_text(figure))
             to_target, link = self.unit_link(record.unit)
             if to_target:
                 link = district_link + link
@@ -207,15 +215,19 @@ class ScorecardGridTable(tables.Table):
 
     def render_rank(self, record):
         if record.rank is None:
+            if record.applicable:  # applicable targets, but no report for the period
+                return format_html('<span class="muted">{}</span>', no_report_text())
             return DASH
+        notes = []
         if record.tied:
-            return format_html(
-                '{} <span class="muted" title="{}">{}</span>',
-                record.rank,
-                _("Bằng điểm với đơn vị khác"),
-                _("(đồng hạng)"),
-            )
-        return str(record.rank)
+            notes.append((_("Bằng điểm với đơn vị khác"), _("(đồng hạng)")))
+        if record.provisional:
+            notes.append((_("Hạng tính trên số báo cáo chưa đủ của kỳ này"), _("(tạm tính)")))
+        return format_html(
+            "{}{}",
+            record.rank,
+            format_html_join("", ' <span class="muted" title="{}">{}</span>', notes),
+        )
 
     def render_unit(self, value, record):
         return format_html(LINK, self.unit_page(record.unit), value)

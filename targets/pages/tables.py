@@ -19,6 +19,7 @@ from targets.domain.formatting import (
     format_value,
     number,
     percent,
+    status_text,
 )
 from targets.domain.status import Status
 from targets.pages.marks import marks_html
@@ -35,11 +36,12 @@ class StatusColumn(tables.Column):
         kwargs.setdefault("accessor", "status")
         super().__init__(**kwargs)
 
-    def render(self, value):
-        return format_html('<span class="status status-{}">{}</span>', value, Status(value).label)
+    def render(self, value, record):
+        text = status_text(record) if hasattr(record, "provisional") else Status(value).label
+        return format_html('<span class="status status-{}">{}</span>', value, text)
 
-    def value(self, value):
-        return str(Status(value).label)
+    def value(self, value, record):
+        return status_text(record) if hasattr(record, "provisional") else str(Status(value).label)
 
 
 class FigureColumn(tables.Column):

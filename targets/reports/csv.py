@@ -25,6 +25,7 @@ from targets.domain.formatting import (
     export_part,
     machine_text,
     safe_cell,
+    status_text,
 )
 from targets.domain.models import ProgressEntry, ProgressEntryQuerySet
 from targets.reports.data import ReportData, expected_figure
@@ -110,7 +111,7 @@ def export_status_csv(report: ReportData) -> bytes:
             export_part(figure.denominator),
             export_number(expected_figure(figure)),
             figure.status.value,
-            str(figure.status.label),
+            status_text(figure),
             figure.reported,
             figure.expected,
             export_number(figure.completeness),

@@ -8,7 +8,6 @@ shows exactly what the pages show for the same plan, date and scope.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,10 +16,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.domain import formatting, periods
+from targets.domain import formatting
+from targets.domain.completeness import EntryState, report_figures
 from targets.domain.models import AdministrativeUnit, Plan, ProgressEntry, Target
-from targets.domain.progress import Figure, plan_figures, status_counts
+from targets.domain.progress import Figure, figure_value, status_counts, target_dues
+from targets.domain.scope import Scope
 from targets.domain.status import Status, target_rule
+from targets.domain.tree import Units
+from targets.pages.builders.targets import target_rows
 
 # Cell fills (light, text stays black) and bar colours (strong) for each status.
 STATUS_FILLS = {
@@ -282,98 +285,86 @@ def gather_report(
     plan: Plan, *, as_of: datetime.date, within: AdministrativeUnit | None = None
 ) -> ReportData:
     """Everything the status report shows for ``plan`` as of ``as_of``, for the units
-    inside ``within`` (default: the whole city). Six queries.
+    inside ``within`` (default: the whole city): the target table's figures
+    (``targets.pages.builders.targets.target_rows``, the page's own builder), every
+    expected unit's latest approved figure with its source, and the reports not approved
+    (``targets.domain.completeness.report_figures``, the one reading of the reporting
+    state). A fixed number of queries.
 
     For a unit's report only the targets its units report are kept (a district does
-    not report the city-wide figures).
+    not report the city-wide figures): the target table's rule (``progress.scoped``).
     """
-    # 1 targets, 2 rollup, 3 expected units
-    figures = plan_figures(plan.targets.all(), as_of, within=within)
-    scoped = within is not None and within.kind != AdministrativeUnit.Kind.CITY
-    if scoped:
-        figures = [f for f in figures if f.expected]
+    units = Units.load()
+    root = within or units.city()
+    figures = target_rows(plan, as_of, Scope.of_unit(root))
     targets = [f.target for f in figures]
-
-    # 4 active units in scope
-    units = AdministrativeUnit.objects.active_on(as_of).select_related("parent")
-    if within is not None:
-        units = units.within(within)
-    units_by_level = defaultdict(list)
-    for unit in units.order_by("code"):
-        for level, _label in LEVELS:
-            if unit.reports_at(level):
-                units_by_level[level].append(unit)
-
-    entries = ProgressEntry.objects.filter(target__in=[t.pk for t in targets])
-    if within is not None:
-        entries = entries.within(within)
-    # 5 each unit's latest approved figure, probing only the units in scope
-    scope_units = None if within is None else AdministrativeUnit.objects.within(within)
+    scoped = root.kind != AdministrativeUnit.Kind.CITY
+    dues = target_dues(targets, as_of, units)
+    expected = {
+        t.pk: units.at_level(t.reporting_units, dues[t.pk].period_end, root) for t in targets
+    }
+    unit_ids = sorted({unit.pk for found in expected.values() for unit in found})
     latest = {
         (row["target"], row["unit"]): row
-        for row in ProgressEntry.objects.unit_figures(as_of, targets=targets, units=scope_units)
+        for row in ProgressEntry.objects.unit_figures(as_of, targets=targets, units=unit_ids)
     }
-    # 6 entries of the current period, any status (who has not reported, and why)
-    current = {
-        (target_id, unit_id): status
-        for target_id, unit_id, status in entries.current_period(as_of)
-        .order_by()
-        .values_list("target", "unit", "status")
-    }
-
-    levels, missing = [], []
+    rules = {target.pk: target_rule(target, as_of) for target in targets}
+    levels = []
     for level, label in LEVELS:
-        rows = []
-        for target in (t for t in targets if t.reporting_units == level):
-            period_end = periods.latest_period_end(target.frequency, as_of)
-            rule = target_rule(target, as_of)  # once per target, applied per unit
-            for unit in units_by_level[level]:
-                row = latest.get((target.pk, unit.pk)) or {}
-                value = row.get("value")
-                rows.append(
-                    UnitRow(
-                        target=target,
-                        unit=unit,
-                        value=value,
-                        numerator=row.get("numerator"),
-                        denominator=row.get("denominator"),
-                        last_period=row.get("period_end"),
-                        approved_at=row.get("approved_at"),
-                        status=rule(value),
-                        note=row.get("note") or "",
-                        evidence_url=row.get("evidence_url") or "",
-                    )
-                )
-                entry_status = current.get((target.pk, unit.pk))
-                if entry_status != ProgressEntry.Status.APPROVED:
-                    missing.append(MissingRow(target, period_end, unit, entry_status))
+        rows = [
+            _unit_row(target, unit, latest.get((target.pk, unit.pk)) or {}, rules[target.pk])
+            for target in targets
+            if target.reporting_units == level
+            for unit in expected[target.pk]
+        ]
         if rows or not scoped:
             levels.append(LevelSheet(level=level, label=str(label), rows=rows))
-
-    # Units not reporting, in the report's target order.
+    missing = [
+        MissingRow(
+            report.target,
+            report.period_due,
+            report.unit,
+            None if report.state == EntryState.NOT_ENTERED else str(report.state),
+        )
+        for report in report_figures(targets, as_of, root, units=units)
+        if report.state != EntryState.APPROVED
+    ]
     position = {target.pk: index for index, target in enumerate(targets)}
-    missing.sort(key=lambda row: position[row.target.pk])
-
-    sections = []
-    for pillar_figures in _group_by_pillar(figures):
-        number = roman(len(sections) + 1)
-        sections.append(PillarSection(number, pillar_figures[0].target.pillar, pillar_figures))
-
+    missing.sort(key=lambda row: (position[row.target.pk], row.unit.code))
+    sections = [
+        PillarSection(roman(number), group[0].target.pillar, group)
+        for number, group in enumerate(_group_by_pillar(figures), start=1)
+    ]
     # Place name (Nghị định 30/2020): a district's or commune's own name, else the city's.
-    if within is not None and within.level != AdministrativeUnit.Level.CITY:
-        place = within.display_name
-    else:
-        city = next(iter(units_by_level[Target.ReportingUnits.CITY]), None)
-        place = city.display_name if city else _root_name(within)
+    place = root.display_name if root.level != AdministrativeUnit.Level.CITY else None
+    city = units.city()
     return ReportData(
         plan=plan,
         as_of=as_of,
         within=within,
-        place=place,
+        place=place or (city.display_name if city else root.display_name),
         figures=figures,
         sections=sections,
         levels=levels,
         missing=missing,
+    )
+
+
+def _unit_row(target, unit, row: dict, rule) -> UnitRow:
+    """One unit's latest approved figure of ``target`` (``row``: its entry's values,
+    empty when it has none), with its status and source."""
+    value = figure_value(target, row.get("numerator"), row.get("denominator"), row.get("value"))
+    return UnitRow(
+        target=target,
+        unit=unit,
+        value=value,
+        numerator=row.get("numerator"),
+        denominator=row.get("denominator"),
+        last_period=row.get("period_end"),
+        approved_at=row.get("approved_at"),
+        status=rule(value),
+        note=row.get("note") or "",
+        evidence_url=row.get("evidence_url") or "",
     )
 
 
@@ -384,11 +375,3 @@ def _group_by_pillar(figures):
     return sorted(
         groups.values(), key=lambda g: (g[0].target.pillar.order, g[0].target.pillar.code)
     )
-
-
-def _root_name(within: AdministrativeUnit | None) -> str:
-    """The city's name from a unit's ancestors (loaded by ``select_related``)."""
-    unit = within
-    while unit is not None and unit.parent_id is not None:
-        unit = unit.parent
-    return unit.display_name if unit is not None else ""

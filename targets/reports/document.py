@@ -28,10 +28,11 @@ from targets.domain.formatting import (
     format_value,
     place_and_date,
     plain_number,
+    status_text,
 )
 from targets.domain.models import AdministrativeUnit, Target
 from targets.domain.status import STATUS_ORDER, Status
-from targets.pages.charts import BAR_LEGEND
+from targets.pages.legends import BAR_LEGEND
 from targets.reports.chart import chart_bars
 from targets.reports.data import STATUS_FILLS, ReportData, published_figures, roman, unit_label
 
@@ -280,7 +281,7 @@ def _figures_table(figures) -> dict:
                     format_value(target, figure.value),
                     format_target(target),
                     f"{figure.reported}/{figure.expected}",
-                    str(figure.status.label),
+                    status_text(figure),
                 ],
                 "fills": _status_cell(figure.status, 5),
             }

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from targets.domain.formatting import export_number, format_target, safe_cell
+from targets.domain.formatting import export_number, format_target, safe_cell, status_text
 from targets.domain.models import Target
 from targets.domain.status import STATUS_ORDER, Status
 from targets.reports.data import (
@@ -152,8 +152,9 @@ def _widths(sheet, widths):
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _status_cell(sheet, row, column, status):
-    return _put(sheet, row, column, str(Status(status).label), fill=STATUS_FILLS[status])
+def _status_cell(sheet, row, column, status, text=None):
+    label = text or str(Status(status).label)
+    return _put(sheet, row, column, label, fill=STATUS_FILLS[status])
 
 
 def _summary_sheet(sheet, report: ReportData):
@@ -200,7 +201,7 @@ def _summary_sheet(sheet, report: ReportData):
             _put(sheet, row, 8, share, SHARE)
             _put(sheet, row, 9, figure.numerator, "#,##0.##")
             _put(sheet, row, 10, figure.denominator, "#,##0.##")
-            _status_cell(sheet, row, 11, figure.status)
+            _status_cell(sheet, row, 11, figure.status, status_text(figure))
             _put(sheet, row, 12, figure.reported, "#,##0")
             _put(sheet, row, 13, figure.expected, "#,##0")
             completeness = None if completeness is None else Decimal(export_number(completeness))

@@ -110,37 +110,30 @@ def en_percent(value: Decimal) -> str:
 
 
 def district_rollup(target, district_code, as_of, *, without=None):
-    """Σ numerator / Σ denominator × 100 over the latest approved entry on or before
-    ``as_of`` of each commune of the district (an entry ``without`` left out): computed
-    here from the stored entries, not by the app's roll-up."""
-    latest = {}
-    entries = ProgressEntry.objects.filter(
+    """Σ numerator / Σ denominator × 100 over the approved reports of the period ending
+    ``as_of`` of the district's communes (an entry ``without`` left out): computed here
+    from the stored entries, not by the app's roll-up."""
+    reports = ProgressEntry.objects.filter(
         target=target,
         unit__parent__code=district_code,
         unit__level=AdministrativeUnit.Level.COMMUNE,
         status=ProgressEntry.Status.APPROVED,
-        period_end__lte=as_of,
-    ).order_by("period_end")
-    for entry in entries:
-        if without is None or entry.pk != without.pk:
-            latest[entry.unit_id] = entry
-    numerator = sum(e.numerator for e in latest.values())
-    denominator = sum(e.denominator for e in latest.values())
+        period_end=as_of,
+    ).exclude(pk=getattr(without, "pk", None))
+    numerator = sum(e.numerator for e in reports)
+    denominator = sum(e.denominator for e in reports)
     return Decimal(100) * numerator / denominator
 
 
 def city_value(target, as_of):
-    latest = {}
-    entries = ProgressEntry.objects.filter(
-        target=target, status=ProgressEntry.Status.APPROVED, period_end__lte=as_of
-    ).order_by("period_end")
-    for entry in entries:
-        latest[entry.unit_id] = entry
-    return (
-        Decimal(100)
-        * sum(e.numerator for e in latest.values())
-        / sum(e.denominator for e in latest.values())
+    """The city's figure by hand: the approved reports of the period ending ``as_of``
+    alone (one period per figure), numerators over denominators."""
+    reports = list(
+        ProgressEntry.objects.filter(
+            target=target, status=ProgressEntry.Status.APPROVED, period_end=as_of
+        )
     )
+    return Decimal(100) * sum(e.numerator for e in reports) / sum(e.denominator for e in reports)
 
 
 def english(msgid):

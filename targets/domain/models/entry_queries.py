@@ -92,14 +92,13 @@ def pair_filter_sql(pairs, vendor: str) -> tuple[str, list]:
     )
 
 
-def latest_approved_ids_sql(
-    target_filter: tuple[str, list], as_of: datetime.date, entry_model, unit_filter=None
-):
+def latest_approved_ids_sql(target_filter: tuple[str, list], as_of, entry_model, unit_filter=None):
     """SQL (and its parameters) selecting, for each target of ``target_filter`` (see
     :func:`target_filter_sql`) and each unit at its reporting level (active or not;
     only those of ``unit_filter``, see :func:`unit_filter_sql` and
     :func:`pair_filter_sql`, when given), the id of the unit's latest approved entry
-    with ``period_end <= as_of`` (NULL when there is none).
+    with ``period_end <= as_of`` (NULL when there is none); ``as_of`` is a date, or
+    {target id: date} for a date per target (each target's own current period).
 
     One probe of the partial index ``targets_entry_latest_approved`` (target, unit,
     period_end DESC) per pair: its cost follows the number of targets and units asked
@@ -115,13 +114,18 @@ def latest_approved_ids_sql(
     if unit_filter is not None:
         where = f"{where} AND {unit_filter[0]}"
         where_params = [*where_params, *unit_filter[1]]
+    if isinstance(as_of, dict):
+        day = "CASE t.id " + " ".join(["WHEN %s THEN %s"] * len(as_of)) + " END"
+        day_params = [value for pair in sorted(as_of.items()) for value in pair]
+    else:
+        day, day_params = "%s", [as_of]
     sql = (
         f"SELECT (SELECT e.id FROM {entry_table} e WHERE e.target_id = t.id AND e.unit_id = u.id"
-        f" AND e.status = %s AND e.period_end <= %s ORDER BY e.period_end DESC LIMIT 1)"
+        f" AND e.status = %s AND e.period_end <= {day} ORDER BY e.period_end DESC LIMIT 1)"
         f" FROM {target} t INNER JOIN {unit} u ON ({level_match})"
         f" WHERE {where}"
     )
-    return sql, [entry_model.Status.APPROVED, as_of, *level_params, *where_params]
+    return sql, [entry_model.Status.APPROVED, *day_params, *level_params, *where_params]
 
 
 class ProgressEntryQuerySet(models.QuerySet):
@@ -150,8 +154,9 @@ class ProgressEntryQuerySet(models.QuerySet):
             }
         )
 
-    def latest_approved(self, as_of: datetime.date, *, targets=None, units=None, pairs=None):
-        """Each (target, unit)'s latest approved entry with ``period_end <= as_of``, for
+    def latest_approved(self, as_of, *, targets=None, units=None, pairs=None):
+        """Each (target, unit)'s latest approved entry with ``period_end <= as_of`` (a
+        date, or {target id: date}: each target's own day), for
         the targets ``targets`` (a Target queryset, or an iterable of targets or ids)
         and the units ``units`` (an AdministrativeUnit queryset, or an iterable of units
         or ids; default every unit); or for the very (target id, unit id) ``pairs``.
@@ -175,7 +180,8 @@ class ProgressEntryQuerySet(models.QuerySet):
         target_filter = target_filter_sql(targets)
         if target_filter is None:
             return self.none()
-        approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=as_of)
+        last = max(as_of.values()) if isinstance(as_of, dict) else as_of
+        approved = self.filter(status=self.model.Status.APPROVED, period_end__lte=last)
         sql, params = latest_approved_ids_sql(target_filter, as_of, self.model, unit_filter)
         ids = RawSQL(sql, params, output_field=models.BigIntegerField())
         if vendor == "postgresql":

@@ -63,6 +63,13 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
 
+    def overlapping(self, start: datetime.date, end: datetime.date):
+        """Units that exist on some day between ``start`` and ``end``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        )
+
     def within(self, unit):
         """``unit`` itself and every unit below it (:func:`at_or_below_q`)."""
         return self.filter(at_or_below_q([unit.pk]))
