@@ -3,6 +3,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -112,3 +113,51 @@ def test_unit_page_draws_the_trend_of_a_target(manager_client, target, unit, mak
     assert '<title id="chart-wide-title">' in html and 'class="chart-narrow"' in html
     unknown = manager_client.get("/don-vi/11329/?plan=kh74-2022&as_of=2022-12-31&trend=<b>")
     assert unknown.status_code == 200 and unknown.context["trend"] == cqs
+
+
+SEP = datetime.date(2022, 9, 30)
+
+
+def unchanged_milestone(target):
+    """CQS-05 (a milestone, quarterly) not done in December, as in September."""
+    from targets.domain.freshness import Freshness
+
+    cqs = target("CQS-05")
+    figure = Figure(target=cqs, as_of=DEC, value=Decimal(0), last_period=DEC)
+    figure.status = Status.MISSED
+    figure.freshness = Freshness(figure, Figure(target=cqs, as_of=SEP, value=Decimal(0)))
+    return figure
+
+
+@pytest.mark.django_db
+def test_bar_caption_writes_the_change_mark_after_the_figure_not_the_target(target):
+    """ "Chưa đạt [=], mục tiêu Đạt": the no-change mark follows the figure; the target,
+    written last, is never followed by it ("mục tiêu Đạt =")."""
+    with translation.override("vi"):
+        bar = progress_bar(unchanged_milestone(target))
+    assert bar.label == "Chưa đạt, mục tiêu Đạt"  # the bar's name in words, no mark
+    assert bar.caption.startswith('Chưa đạt <span class="change same"')
+    assert bar.caption.endswith("</span></span>, mục tiêu Đạt")
+    assert bar.caption.count('class="change') == 1
+
+
+@pytest.mark.django_db
+def test_bar_caption_escapes_what_it_writes(target):
+    cqs = target("CQS-03c")
+    cqs.comparator = "lt"  # written "<": escaped in the caption, plain in the label
+    bar = progress_bar(Figure(target=cqs, as_of=DEC, value=Decimal(12), status=Status.PENDING))
+    assert "&lt; 30,00%" in bar.caption and "< 30,00%" in bar.label
+
+
+@pytest.mark.django_db
+def test_dashboard_bar_shows_the_change_mark_after_the_figure(
+    manager_client, target, unit, make_entry
+):
+    cqs = target("CQS-05")
+    make_entry(cqs, unit("31"), SEP, value=0)
+    make_entry(cqs, unit("31"), DEC, value=0)
+    html = manager_client.get("/?plan=kh74-2022&as_of=2022-12-31").content.decode()
+    label = re.search(r'<p class="bar-label">Chưa đạt <span class="change same".*?</p>', html)
+    assert label, "the unchanged milestone's bar label"
+    assert "</span></span>, mục tiêu Đạt ·" in label.group()
+    assert "mục tiêu Đạt <span" not in html

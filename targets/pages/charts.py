@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -87,9 +89,10 @@ class Bar:
     fill: str
     target_mark: str
     expected_mark: str | None
-    label: str
+    label: str  # in words, for the bar's accessible name: "12,00%, mục tiêu ≥ 30,00%, …"
     reversed: bool = False  # "lower is better": drawn from the worst end
     marks: str = ""  # the figure's change and stale marks (``targets.pages.marks``)
+    caption: str = ""  # the label shown under the bar (HTML), ``marks`` after the figure
 
 
 def _bar_scale(figure):
@@ -126,14 +129,8 @@ def progress_bar(figure) -> Bar:
     if target.measure != Target.Measure.MILESTONE and figure.expected_value is not None:
         if not (target.lower_is_better and target.baseline_value is None):
             expected = _pct(share(figure.expected_value))
-    label = _("%(value)s, mục tiêu %(target)s") % {
-        "value": format_value(target, value),
-        "target": format_target(target),
-    }
-    if expected is not None and value is not None:
-        label += _(", cần đạt theo tiến độ %(expected)s") % {
-            "expected": format_value(target, figure.expected_value)
-        }
+    marks = marks_html(getattr(figure, "freshness", None))
+    label, caption = _bar_words(figure, expected is not None and value is not None, marks)
     return Bar(
         figure=figure,
         fill=_pct(share(value)) if value is not None else _pct(Decimal(0)),
@@ -141,8 +138,27 @@ def progress_bar(figure) -> Bar:
         expected_mark=expected,
         label=label,
         reversed=target.lower_is_better,
-        marks=marks_html(getattr(figure, "freshness", None)),
+        marks=marks,
+        caption=caption,
     )
+
+
+def _bar_words(figure, with_expected: bool, marks: str) -> tuple[str, str]:
+    """What a bar says: in words ("12,00%, mục tiêu ≥ 30,00%, cần đạt theo tiến độ
+    15,00%") and, to show under it, the same with ``marks`` right after the figure: a
+    change belongs to the figure, never to the target written last ("mục tiêu Đạt =")."""
+    target = figure.target
+    words = _("%(value)s, mục tiêu %(target)s")
+    value, goal = format_value(target, figure.value), format_target(target)
+    label = words % {"value": value, "target": goal}
+    caption = escape(words) % {"value": format_html("{}{}", value, marks), "target": escape(goal)}
+    if with_expected:
+        rest = _(", cần đạt theo tiến độ %(expected)s") % {
+            "expected": format_value(target, figure.expected_value)
+        }
+        label += rest
+        caption += escape(rest)
+    return label, mark_safe(caption)  # the wording and every part escaped above
 
 
 @dataclass

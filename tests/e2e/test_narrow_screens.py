@@ -1,9 +1,12 @@
 """The manager pages on a phone (375×740) and on a laptop (1366×900), in a real browser:
 the frozen first column of a wide table hides the cells scrolled behind it, codes never
-break at their hyphen, nothing of the city's table is clipped at 1366 px.
+break at their hyphen, nothing of the city's table is clipped at 1366 px, a change mark
+stands apart from the figure.
 
 Screenshots of every page, scrolled sideways and not, go to
 ``test-artifacts/screenshots/<test>/``."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -231,3 +234,53 @@ def test_city_table_is_whole_at_1366(session_for, demo_entries, language):  # no
         "td => td.getBoundingClientRect().height / parseFloat(getComputedStyle(td).lineHeight)"
     )
     assert lines > 3  # wrapped inside its column, not one long line
+
+
+def test_change_mark_stands_apart_from_the_figure(session_for, viewport, demo_entries):  # noqa: F811
+    """On the dashboard, a change mark (↑ ↓ =) is boxed and set apart from the figure it
+    follows, and the target is written after it: "Chưa đạt [=], mục tiêu Đạt", never
+    "mục tiêu Đạt =". A screen reader reads its words, not the sign."""
+    manager = session_for("lanhdao")
+    page = manager.page
+    manager.login("lanhdao")
+    manager.goto(f"/?{PERIOD_QUERY}")
+    marks = page.evaluate(
+        """() => [...document.querySelectorAll(".bar-label .change, table.data .change")].map((mark) => {
+          // Where the figure before the mark ends: its last character that is not a space.
+          let node = mark.previousSibling;
+          while (node && ((node.nodeType === Node.TEXT_NODE && !node.textContent.trim()) ||
+                          node.classList?.contains("visually-hidden")))
+            node = node.previousSibling;
+          let end = null;
+          if (node && node.nodeType === Node.TEXT_NODE) {
+            const text = node.textContent.trimEnd();
+            const range = document.createRange();
+            range.setStart(node, text.length - 1);
+            range.setEnd(node, text.length);
+            end = range.getBoundingClientRect();
+          } else if (node) {
+            end = node.getBoundingClientRect();
+          }
+          const box = mark.getBoundingClientRect();
+          const sameLine = end && Math.abs(end.bottom - box.bottom) < box.height;
+          return {
+            mark: mark.textContent,
+            gap: sameLine ? box.left - end.right : null,
+            border: parseFloat(getComputedStyle(mark).borderLeftWidth),
+            after: mark.closest(".bar-label") ? (mark.nextSibling?.textContent || "") : null,
+          };
+        })"""
+    )
+    assert len(marks) > 20
+    assert sum(mark["gap"] is not None for mark in marks) > 20  # measured, not skipped
+    for mark in marks:
+        assert mark["border"] >= 1, mark
+        assert mark["gap"] is None or mark["gap"] >= 3, mark
+    bar_marks = [m for m in marks if m["after"] is not None]
+    assert bar_marks and all(m["after"].startswith((", mục tiêu", " ")) for m in bar_marks), (
+        bar_marks
+    )
+    label = page.locator(".bar-label", has=page.locator(".change.same")).first
+    expect(label.locator(".change .visually-hidden")).to_have_text(
+        re.compile(r"^\(Không đổi so với kỳ \d\d/\d\d/\d{4}\)$")
+    )
