@@ -1,7 +1,7 @@
 """The manager pages on a phone (375×740) and on a laptop (1366×900), in a real browser:
 the frozen first column of a wide table hides the cells scrolled behind it, codes never
 break at their hyphen, nothing of the city's table is clipped at 1366 px, a change mark
-stands apart from the figure.
+stands apart from the figure, a chart's labels stay inside the chart.
 
 Screenshots of every page, scrolled sideways and not, go to
 ``test-artifacts/screenshots/<test>/``."""
@@ -284,3 +284,30 @@ def test_change_mark_stands_apart_from_the_figure(session_for, viewport, demo_en
     expect(label.locator(".change .visually-hidden")).to_have_text(
         re.compile(r"^\(Không đổi so với kỳ \d\d/\d\d/\d{4}\)$")
     )
+
+
+def test_chart_labels_stay_inside_the_chart(session_for, viewport, demo_entries):  # noqa: F811
+    """Every label of the chart drawn at this width (a milestone's "Chưa đạt" / "Đạt"
+    axis, a percentage's, a rank's) lies inside the drawing."""
+    manager = session_for("lanhdao")
+    page = manager.page
+    manager.login("lanhdao")
+    for code in ("CQS-05", "CQS-03c", "DTI-01"):
+        manager.goto(f"/kh74-2022/{code}/?{PERIOD_QUERY}")
+        svg = page.locator("figure.chart svg:visible")
+        expect(svg).to_have_count(1)
+        outside = svg.evaluate(
+            """(svg) => {
+              const view = svg.viewBox.baseVal;
+              return [...svg.querySelectorAll("text")].filter((t) => {
+                const b = t.getBBox();
+                return b.x < 0 || b.y < 0 || b.x + b.width > view.width || b.y + b.height > view.height;
+              }).map((t) => t.textContent);
+            }"""
+        )
+        assert outside == [], code
+        if code == "CQS-05":
+            ticks = svg.locator("text.y-tick").all_text_contents()
+            assert ticks == ["Chưa đạt", "Đạt"]
+            svg.scroll_into_view_if_needed()
+            manager.shot("milestone-chart")
