@@ -9,9 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from targets.domain.formatting import date, format_target, format_value, plain_number
+from targets.domain.formatting import date, format_target, format_value, number, plain_number
 from targets.domain.models import Target
 from targets.pages.marks import marks_html
 
@@ -55,9 +57,48 @@ def nice_ticks(low, high, count: int = 5, *, whole: bool = False) -> list[Decima
 
 
 def tick_label(target: Target, value: Decimal) -> str:
-    """A tick's label: the number without needless decimals, % for percentages."""
-    text = plain_number(value)
-    return f"{text}%" if target.is_percentage else text
+    """A tick's label: a percentage without needless decimals (``2,5%``), a count or a
+    rank with its thousands grouped (``5.000.000``: their ticks are whole), a
+    milestone's two ticks in words (``Chưa đạt``, ``Đạt``)."""
+    if target.measure == Target.Measure.MILESTONE:
+        return format_value(target, value)
+    if target.is_percentage:
+        return f"{plain_number(value)}%"
+    return number(value)
+
+
+def value_ticks(target: Target, values, count: int) -> list[Decimal]:
+    """The ticks of a chart's value axis, from its lowest to its highest, covering the
+    target and ``values`` (the baseline, the figures): a milestone's two (not done,
+    done); a rank's whole numbers from 1; a count's whole numbers; a percentage's round
+    numbers, to 100% for a target of 50% or more; below 0 only for a figure or target
+    below 0 (a growth rate that fell)."""
+    if target.measure == Target.Measure.MILESTONE:
+        return [Decimal(0), Decimal(1)]
+    is_rank = target.measure == Target.Measure.RANK
+    whole = is_rank or target.measure == Target.Measure.COUNT
+    highest = max([target.target_value, *values], default=Decimal(1))
+    if target.is_percentage and highest <= 100 and target.target_value >= 50:
+        highest = Decimal(100)
+    lowest = min([Decimal(0), target.target_value, *values])
+    ticks = nice_ticks(
+        lowest, max(highest, Decimal(1) if is_rank else Decimal(0)), count, whole=whole
+    )
+    if is_rank:
+        ticks = [Decimal(1)] + [t for t in ticks if t > 1]
+    return ticks
+
+
+# The width of a tick label's character, in the drawing's units, at the font size of each
+# drawing (tracker.css: 11px wide, 12.5px narrow), generous for the digits of the
+# system's sans-serif; the value axis leaves room for its longest label.
+CHAR_WIDTH = {"wide": 7, "narrow": 8}
+
+
+def left_margin(labels: list[str], size: str) -> int:
+    """Room left of the plot for the value axis' labels (at least :data:`LEFT`)."""
+    longest = max((len(label) for label in labels), default=0)
+    return max(LEFT, 10 + longest * CHAR_WIDTH[size])
 
 
 def _pct(share: Decimal) -> str:
@@ -73,9 +114,10 @@ class Bar:
     fill: str
     target_mark: str
     expected_mark: str | None
-    label: str
+    label: str  # in words, for the bar's accessible name: "12,00%, mục tiêu ≥ 30,00%, …"
     reversed: bool = False  # "lower is better": drawn from the worst end
     marks: str = ""  # the figure's change and stale marks (``targets.pages.marks``)
+    caption: str = ""  # the label shown under the bar (HTML), ``marks`` after the figure
 
 
 def _bar_scale(figure):
@@ -112,14 +154,8 @@ def progress_bar(figure) -> Bar:
     if target.measure != Target.Measure.MILESTONE and figure.expected_value is not None:
         if not (target.lower_is_better and target.baseline_value is None):
             expected = _pct(share(figure.expected_value))
-    label = _("%(value)s, mục tiêu %(target)s") % {
-        "value": format_value(target, value),
-        "target": format_target(target),
-    }
-    if expected is not None and value is not None:
-        label += _(", cần đạt theo tiến độ %(expected)s") % {
-            "expected": format_value(target, figure.expected_value)
-        }
+    marks = marks_html(getattr(figure, "freshness", None))
+    label, caption = _bar_words(figure, expected is not None and value is not None, marks)
     return Bar(
         figure=figure,
         fill=_pct(share(value)) if value is not None else _pct(Decimal(0)),
@@ -127,8 +163,27 @@ def progress_bar(figure) -> Bar:
         expected_mark=expected,
         label=label,
         reversed=target.lower_is_better,
-        marks=marks_html(getattr(figure, "freshness", None)),
+        marks=marks,
+        caption=caption,
     )
+
+
+def _bar_words(figure, with_expected: bool, marks: str) -> tuple[str, str]:
+    """What a bar says: in words ("12,00%, mục tiêu ≥ 30,00%, cần đạt theo tiến độ
+    15,00%") and, to show under it, the same with ``marks`` right after the figure: a
+    change belongs to the figure, never to the target written last ("mục tiêu Đạt =")."""
+    target = figure.target
+    words = _("%(value)s, mục tiêu %(target)s")
+    value, goal = format_value(target, figure.value), format_target(target)
+    label = words % {"value": value, "target": goal}
+    caption = escape(words) % {"value": format_html("{}{}", value, marks), "target": escape(goal)}
+    if with_expected:
+        rest = _(", cần đạt theo tiến độ %(expected)s") % {
+            "expected": format_value(target, figure.expected_value)
+        }
+        label += rest
+        caption += escape(rest)
+    return label, mark_safe(caption)  # the wording and every part escaped above
 
 
 @dataclass
@@ -213,21 +268,15 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
     days = max((end - start).days, 1)
     baseline = target.baseline_value if target.baseline_value is not None else Decimal(0)
     values = [f.value for f in series if f.value is not None]
-    is_rank = target.measure == Target.Measure.RANK
-    floor = Decimal(1) if is_rank else Decimal(0)
-    highest = max([target.target_value, baseline, *values], default=Decimal(1))
-    if target.is_percentage and highest <= 100:
-        highest = max(highest, Decimal(100)) if target.target_value >= 50 else highest
-    ticks = nice_ticks(0, max(highest, floor), 5 if size == "wide" else 4, whole=is_rank)
+    ticks = value_ticks(target, [baseline, *values], 5 if size == "wide" else 4)
     low, high = ticks[0], ticks[-1]
-    if is_rank:
-        ticks = [Decimal(1)] + [t for t in ticks if t > 1]
-        low = Decimal(1)
+    tick_labels = [tick_label(target, tick) for tick in ticks]
+    left = left_margin(tick_labels, size)
     reverse = target.lower_is_better
-    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+    plot_w, plot_h = width - left - RIGHT, height - TOP - BOTTOM
 
     def x(day: datetime.date) -> float:
-        return LEFT + plot_w * (day - start).days / days
+        return left + plot_w * (day - start).days / days
 
     def y(value) -> float:
         share = float((Decimal(value) - low) / ((high - low) or 1))
@@ -255,7 +304,10 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
             f"{x(target.deadline):.1f}",
             f"{y(target.target_value):.1f}",
         )
-    y_ticks = [Tick(position=f"{y(tick):.1f}", label=tick_label(target, tick)) for tick in ticks]
+    y_ticks = [
+        Tick(position=f"{y(tick):.1f}", label=label)
+        for tick, label in zip(ticks, tick_labels, strict=True)
+    ]
     x_ticks = [
         Tick(position=f"{x(day):.1f}", label=date(day))
         for day in _x_ticks(start, end, X_LABELS[size])
@@ -294,7 +346,7 @@ def line_chart(target: Target, series, as_of: datetime.date, size: str = "wide")
         expected=expected,
         x_ticks=x_ticks,
         y_ticks=y_ticks,
-        left=LEFT,
+        left=left,
         right=width - RIGHT,
         top=TOP,
         bottom=height - BOTTOM,

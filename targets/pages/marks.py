@@ -69,12 +69,15 @@ def _marks(figure, previous, change_mark, stale_mark) -> str:
 
 
 def _change_mark(change: str, better: bool | None, since: datetime.date) -> str:
-    """The arrow of a change since the period ending ``since``, with its words."""
+    """The arrow of a change since the period ending ``since``, with its words: a mark
+    of its own after the figure (boxed by the CSS), never part of the text before it
+    (``mục tiêu Đạt =``). A screen reader hears the words in brackets after the figure
+    (``Chưa đạt (Không đổi so với kỳ 30/09/2022)``), not the arrow."""
     quality = {True: "better", False: "worse", None: "same"}[better]
     label = change_words(change, better, since)
     return format_html(
         ' <span class="change {}" title="{}"><span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">{}</span></span>',
+        '<span class="visually-hidden">({})</span></span>',
         quality,
         label,
         Change.ARROWS[change],

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from targets.domain.models import Target
+from targets.domain.models import AdministrativeUnit, Target
 from targets.pages.builders.unit import unit_page
 from targets.pages.charts import line_charts
 from targets.pages.filters import ScorecardFilter
@@ -31,6 +31,15 @@ class UnitScorecardView(LoginRequiredMixin, ManagerPageMixin, SingleTableMixin, 
 
     def get_table_kwargs(self):
         return {"extra_columns": [("source", SourceColumn())]}
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if self.unit.level != AdministrativeUnit.Level.DISTRICT:
+            # Every row is this unit's: its code and name, in the heading, are not
+            # repeated on each row (the downloads keep them).
+            table.columns.hide("unit_code")
+            table.columns.hide("unit_name")
+        return table
 
     def build(self):
         return unit_page(
