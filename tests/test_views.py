@@ -350,35 +350,3 @@ def table_bodies(html: str) -> list[str]:
 
     bodies = re.findall(r"<tbody[^>]*>(.*?)</tbody>", html, re.S)
     return [re.sub(r">\s+<", "><", re.sub(r"\s+", " ", body)).strip() for body in bodies]
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_table_rows_tag_renders_what_django_tables2_renders(manager_client, hand_made, name):
-    """``{% table_rows %}`` (targets/templatetags/tracker_tables.py) writes the same rows
-    as django-tables2's own template, on every page and in both languages. The page's
-    own tables are rendered again with ``django_tables2/table.html`` (overriding the
-    ``DJANGO_TABLES2_TEMPLATE`` setting would not do: django-tables2 reads it once, when
-    a table class is made)."""
-    from django.utils import translation
-    from django_tables2 import Table
-
-    for language in ("en", "vi"):
-        manager_client.cookies["django_language"] = language
-        # override: the language a request activates stays active after it
-        with translation.override("vi"):
-            response = manager_client.get(PAGES[name])
-        ours = table_bodies(response.content.decode())
-        tables = {
-            id(value): value
-            for context in response.context
-            for value in context.flatten().values()
-            if isinstance(value, Table)
-        }.values()
-        stock = []
-        for table in tables:
-            table.template_name = "django_tables2/table.html"
-            with translation.override(language):
-                stock += table_bodies(table.as_html(response.wsgi_request))
-        assert tables and len(stock) == len(tables)
-        assert all(body in ours for body in stock), (name, language)
-        assert any("<td" in body for body in stock)

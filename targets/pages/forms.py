@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.domain.fields import DateInputField
+from targets.domain.formatting import date as date_text
 from targets.domain.plans import default_plan
 
 
@@ -60,6 +61,7 @@ class Period:
     as_of: datetime.date
     form: PeriodForm
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def query(self) -> str:
@@ -78,6 +80,16 @@ def read_period(data, plans, *, plan=None) -> Period:
     as_of = asked.cleaned_data.get("as_of") or timezone.localdate()
     if plan is None:
         plan = asked.plans.get(asked.cleaned_data.get("plan")) or default_plan(plans, as_of)
+    notices = []
+    switched = data.get("shown_plan") and plan is not None and data.get("shown_plan") != plan.code
+    if switched and not (plan.start_date <= as_of <= plan.end_date):
+        # Another plan was chosen with the old plan's date: the date moves into the new
+        # plan's time (its end, or its start), and the page says so.
+        as_of = min(max(as_of, plan.start_date), plan.end_date)
+        notices.append(
+            _("Ngày đang xem được đưa về trong thời gian của kế hoạch đã chọn: %(day)s.")
+            % {"day": date_text(as_of)}
+        )
     shown = PeriodForm({"plan": plan.code if plan else "", "as_of": as_of.isoformat()}, plans=plans)
     shown.is_valid()
-    return Period(plan=plan, as_of=as_of, form=shown, errors=errors)
+    return Period(plan=plan, as_of=as_of, form=shown, errors=errors, notices=notices)

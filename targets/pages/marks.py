@@ -4,7 +4,6 @@ when it is older than the current period, a badge naming its period. What they s
 decided by ``targets.domain.freshness``; this module writes it."""
 
 import datetime
-import functools
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -33,38 +32,16 @@ def marks_html(freshness: Freshness | None) -> str:
     """The marks shown after a figure: its change since the previous period (an arrow,
     green when better, red when worse) and, when older than the current period, its
     period in a visible badge. "" for no marks."""
-    if freshness is None:
+    if freshness is None or freshness.figure.value is None:
         return ""
-    return _marks(freshness.figure, freshness.previous, _change_mark, _stale_mark)
-
-
-class Marks:
-    """:func:`marks_html` for many figures (a scorecard grid has 2,700): each distinct
-    mark (a change and its date, a stale period) is written once and reused. One per
-    page, in the language of the page: ``Marks()(figure, previous)``."""
-
-    def __init__(self):
-        self._change_mark = functools.cache(_change_mark)
-        self._stale_mark = functools.cache(_stale_mark)
-
-    def __call__(self, figure, previous=None) -> str:
-        return _marks(figure, previous, self._change_mark, self._stale_mark)
-
-
-def _marks(figure, previous, change_mark, stale_mark) -> str:
-    """The rules of :func:`marks_html`; ``change_mark`` and ``stale_mark`` write the two
-    marks (:func:`_change_mark`, :func:`_stale_mark`, or a cache of them)."""
-    if figure.value is None:
-        return ""
+    figure, previous = freshness.figure, freshness.previous
     parts = []
-    # The change and whether it is better computed once (each property of Freshness
-    # computes the change again).
     change = change_between(figure, previous)
     if Change.ARROWS.get(change, ""):
         better = change_is_better(figure.target, change)
-        parts.append(change_mark(change, better, previous.last_period or previous.period_due))
+        parts.append(_change_mark(change, better, previous.last_period or previous.period_due))
     if is_stale(figure):
-        parts.append(stale_mark(figure.period_due, figure.last_period))
+        parts.append(_stale_mark(figure.period_due, figure.last_period))
     return mark_safe("".join(parts))  # each part built by format_html
 
 

@@ -2,13 +2,11 @@
 targets of the grid (``targets.pages.scorecard.Scorecard``); sortable by any column."""
 
 import django_tables2 as tables
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from targets.domain.formatting import (
-    NumberWriter,
     format_value,
     no_report_text,
     percent,
@@ -16,16 +14,15 @@ from targets.domain.formatting import (
 )
 from targets.domain.league import column_key
 from targets.domain.models import AdministrativeUnit
-from targets.pages.marks import Marks, marks_html
+from targets.pages.marks import marks_html
 from targets.pages.tables import NUM
 
 DASH = "—"
 
 
 # A grid cell's markup: a figure coloured by status (a link to its drill-down) with the
-# status in words for screen readers and its marks (targets.domain.freshness); a figure with no
-# value; a target that does not apply to the unit. Written by :func:`render_cell` (one
-# cell, as django-tables2 renders it) and :class:`GridCells` (a table's cells at once).
+# status in words for screen readers and its marks (targets.pages.marks); a figure with
+# no value; a target that does not apply to the unit. Written by :func:`render_cell`.
 CELL = (
     '<span class="cell status-{}" title="{}">{}<span class="visually-hidden"> · {}</span>{}</span>'
 )
@@ -63,70 +60,9 @@ def render_cell(cell, url: str = "") -> str:
     return format_html(CELL, figure.status, label, value, label, marks_html(cell.freshness))
 
 
-class GridCells:
-    """Writes a grid table's target cells a column at once, the same markup as
-    :func:`render_cell` (``tests/test_tables.py`` compares them): what is the same
-    across cells is computed once per table (a status's words, a target's URL and its
-    figures' format, each distinct mark), the rest is plain string formatting of
-    escaped text. The city-scale dashboard has 2,700 cells."""
-
-    def __init__(self, table):
-        self.table = table
-        self.language = get_language()
-        self.numbers = NumberWriter()
-        self.marks = Marks()
-        self.not_applicable = not_applicable()
-        self._statuses = {}
-        self._unit_links = {}
-
-    def status(self, status) -> tuple[str, str]:
-        """A status's class and words, escaped."""
-        if status not in self._statuses:
-            self._statuses[status] = (escape(status), escape(str(status.label)))
-        return self._statuses[status]
-
-    def unit_link(self, unit) -> tuple[bool, str]:
-        """Whether a cell of ``unit`` drills down to a target's page (a district) and,
-        escaped, the district's code to add to that link, or the unit's own page (a
-        commune): :meth:`ScorecardGridTable.drill_down`."""
-        if unit.pk not in self._unit_links:
-            if self.table.drills_to_target(unit):
-                self._unit_links[unit.pk] = (True, escape(unit.code))
-            else:
-                self._unit_links[unit.pk] = (False, escape(self.table.unit_page(unit)))
-        return self._unit_links[unit.pk]
-
-    def column(self, target, records) -> list[str]:
-        """The cells of ``target``'s column for ``records`` (rows of the grid)."""
-        key = column_key(target)
-        write_value = self.numbers.value_writer(target)
-        district_link = escape(self.table.district_drill_down(target, ""))
-        cells = []
-        for record in records:
-            cell = record.cells[key]
-            figure = cell.figure
-            if figure is None:
-                cells.append(self.not_applicable)
-                continue
-            status, label = self.status(figure.status)
-            if figure.value is None:
-                cells.append(mark_safe(NO_VALUE.format(status, escape(no_value_text(figure)))))
-                continue
-            if figure.provisional:
-                label = escape(status_text(figure))
-            to_target, link = self.unit_link(record.unit)
-            if to_target:
-                link = district_link + link
-            value = LINK.format(link, escape(write_value(figure.value)))
-            marks = self.marks(figure, cell.previous)
-            cells.append(mark_safe(CELL.format(status, label, value, label, marks)))
-        return cells
-
-
 class CellColumn(tables.Column):
-    """A target's column: its code in the header (the name as a tooltip). Its cells are
-    written all at once (``cells_html``, for ``{% table_rows %}``) or one by one
-    (``render``, django-tables2's way, which exports would use)."""
+    """A target's column: its code in the header (the name as a tooltip), each cell
+    written by :func:`render_cell` (django-tables2's documented ``render`` hook)."""
 
     def __init__(self, target, **kwargs):
         key = column_key(target)
@@ -141,10 +77,6 @@ class CellColumn(tables.Column):
 
     def render(self, value, record, table):
         return render_cell(value, table.drill_down(value.target, record.unit))
-
-    def cells_html(self, records, table) -> list[str]:
-        """What :meth:`render` writes, for each of ``records``."""
-        return table.grid_cells().column(self.target, records)
 
 
 class ScorecardGridTable(tables.Table):
@@ -177,7 +109,6 @@ class ScorecardGridTable(tables.Table):
         super().__init__(scorecard.rows, *args, extra_columns=extra, **kwargs)
         self.period_query = period_query
         self._urls = {}  # each target's and unit's page, reversed once per table
-        self._grid_cells = None
         if not (show_rank and scorecard.ranked):
             self.columns.hide("rank")
 
@@ -206,12 +137,6 @@ class ScorecardGridTable(tables.Table):
 
     def district_drill_down(self, target, code: str) -> str:
         return f"{self.url(target)}?{self.period_query}&district={code}"
-
-    def grid_cells(self) -> GridCells:
-        """The writer of this table's cells, made once per table and language."""
-        if self._grid_cells is None or self._grid_cells.language != get_language():
-            self._grid_cells = GridCells(self)
-        return self._grid_cells
 
     def render_rank(self, record):
         if record.rank is None:

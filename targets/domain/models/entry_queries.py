@@ -191,6 +191,22 @@ class ProgressEntryQuerySet(models.QuerySet):
             return approved.filter(EqualsAnyOf(models.F("pk"), ids))
         return approved.filter(pk__in=ids)
 
+    def latest_approved_period(self, plan, *, units, on_or_before: datetime.date):
+        """The newest period end of an approved entry of ``plan``'s targets among
+        ``units`` (a queryset or ids) on or before ``on_or_before``, as a subquery-ready
+        queryset of one value (``plan`` may be an ``OuterRef``). Read newest first from
+        the entries' period index: it stops at the first approved entry it meets."""
+        return (
+            self.filter(
+                target__plan=plan,
+                unit__in=units,
+                status=self.model.Status.APPROVED,
+                period_end__lte=on_or_before,
+            )
+            .order_by("-period_end")
+            .values("period_end")[:1]
+        )
+
     # --- Reports and exports (targets.reports) ---
 
     def unit_figures(self, as_of: datetime.date, *, targets, units=None):

@@ -17,7 +17,7 @@ from targets.pages.scorecard_tables import ScorecardGridTable
 @login_required
 def dashboard(request):
     scope = read_scope(request.user)
-    period, landing = landing_period(request.GET, Plan.objects.all())
+    period, landing = landing_period(request.GET, Plan.objects.all(), scope)
     context = {"period": period, "scope": scope, "landing": landing}
     if period.plan is not None:
         data = build_dashboard(period.plan, period.as_of, scope)
